@@ -1,0 +1,88 @@
+// The commander program. Command modules are imported only when their
+// command runs, so `--help` and `list` never pay for the engine or clients.
+import { Command, CommanderError, Option } from 'commander';
+import { CliError, EXIT } from './exit-codes.js';
+import { printError } from './output.js';
+import { VERSION } from './version.js';
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function buildProgram(): Command {
+  const program = new Command('oncall')
+    .description('Runbooks as code: lint, rehearse and run incident runbooks step by step.')
+    .version(VERSION, '--version')
+    .option('--runbooks <dir>', 'runbook directory (env ONCALL_RUNBOOKS; default ./runbooks, else the bundled ones)')
+    .option('--no-color', 'plain output (also NO_COLOR)')
+    .showSuggestionAfterError(true)
+    .exitOverride();
+
+  program
+    .command('list')
+    .description('list runbooks: id, title, severity, alerts')
+    .option('--json', 'print JSON')
+    .action(async (opts, cmd) => (await import('./list.js')).listCommand({ ...cmd.optsWithGlobals(), ...opts }));
+
+  program
+    .command('show')
+    .description('show a runbook: stages, steps with their effect, mitigation options')
+    .argument('<id>', 'runbook id, e.g. INC-007')
+    .option('--json', 'print the resolved runbook as JSON')
+    .action(async (id, opts, cmd) => (await import('./show.js')).showCommand(id, { ...cmd.optsWithGlobals(), ...opts }));
+
+  program
+    .command('lint')
+    .description('check runbooks against the schema and lint rules (exit 1 on problems)')
+    .argument('[paths...]', 'files or directories (default: the runbook directory)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
+    .action(async (paths, opts, cmd) => (await import('./lint.js')).lintCommand(paths, { ...cmd.optsWithGlobals(), ...opts }));
+
+  program
+    .command('run')
+    .description('run a runbook: Detect → Triage → Mitigate → Communicate → Resolve')
+    .argument('<id>', 'runbook id, e.g. INC-007')
+    .option('--dry-run', 'rehearse: reads run for real, writes are shown and never done')
+    .option('--set <key=value>', 'set a parameter (repeatable)', collect, [])
+    .option('--option <id>', 'pick this mitigation option without asking')
+    .option('--approve <step>', 'approve this write step in advance (repeatable)', collect, [])
+    .option('--non-interactive', 'never prompt; writes need --approve')
+    .option('--json', 'print one JSON event per line')
+    .option('--journal-dir <dir>', 'where run journals go (env ONCALL_STATE_DIR)')
+    .action(async (id, opts, cmd) => (await import('./run.js')).runCommand(id, { ...cmd.optsWithGlobals(), ...opts }));
+
+  program
+    .command('resume')
+    .description('continue an interrupted run after its last completed step')
+    .argument('<run-id>', 'the run id printed when the run stopped')
+    .option('--approve <step>', 'approve this write step in advance (repeatable)', collect, [])
+    .option('--non-interactive', 'never prompt; writes need --approve')
+    .option('--json', 'print one JSON event per line')
+    .option('--journal-dir <dir>', 'where run journals go (env ONCALL_STATE_DIR)')
+    .action(async (runId, opts, cmd) => (await import('./resume.js')).resumeCommand(runId, { ...cmd.optsWithGlobals(), ...opts }));
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    process.exitCode = exitCodeFor(e);
+  }
+}
+
+function exitCodeFor(e: unknown): number {
+  if (e instanceof CommanderError) {
+    // commander already printed its message (or the help/version text).
+    return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (e instanceof CliError) {
+    printError(e.message);
+    return e.exitCode;
+  }
+  printError(`internal error: ${(e as Error)?.message ?? String(e)}`);
+  if (process.env.ONCALL_DEBUG) console.error((e as Error)?.stack);
+  return EXIT.problems;
+}

@@ -1,0 +1,44 @@
+// Reading one runbook file: YAML with positions, then the schema.
+import { readFileSync } from 'node:fs';
+import type { Diagnostic } from './diagnostic.js';
+import { validateAgainstSchema, type SchemaName } from './schema.js';
+import { parseSource, type SourceFile } from './source.js';
+import type { Process, Runbook } from './types.js';
+
+export interface LoadedFile {
+  file: string;
+  kind: SchemaName;
+  source: SourceFile;
+  /** Present when the YAML parsed; trust it only when `diagnostics` is empty. */
+  value: unknown;
+  diagnostics: Diagnostic[];
+}
+
+export interface LoadedRunbook extends LoadedFile {
+  kind: 'runbook';
+  runbook: Runbook;
+}
+
+export function kindOf(value: unknown): SchemaName {
+  return value && typeof value === 'object' && (value as { kind?: unknown }).kind === 'process' ? 'process' : 'runbook';
+}
+
+export function loadText(file: string, text: string): LoadedFile {
+  const { source, errors, value } = parseSource(file, text);
+  if (errors.length) return { file, kind: 'runbook', source, value: undefined, diagnostics: errors };
+  const kind = kindOf(value);
+  return { file, kind, source, value, diagnostics: validateAgainstSchema(kind, value, source) };
+}
+
+/** Throws only for unreadable files (the caller reports those as usage errors). */
+export function loadFile(file: string): LoadedFile {
+  return loadText(file, readFileSync(file, 'utf8'));
+}
+
+export function asRunbook(loaded: LoadedFile): Runbook {
+  return loaded.value as Runbook;
+}
+
+export function asProcess(loaded: LoadedFile): Process {
+  return loaded.value as Process;
+}
