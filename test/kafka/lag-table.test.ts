@@ -191,6 +191,15 @@ describe('kafka.lag-table step', () => {
     );
   });
 
+  it("shows kubectl's verdict, not client-go's klog lines, when the API server is unreachable", async () => {
+    const klog =
+      'E1122 04:59:00.123456   4242 memcache.go:265] "Unhandled Error" err="couldn\'t get current server API group list: Get \\"http://127.0.0.1:9/api\\": dial tcp 127.0.0.1:9: connect: connection refused"\n';
+    const env = fixture('', `${klog}${klog}The connection to the server 127.0.0.1:9 was refused - did you specify the right host or port?\n`, { FIXTURE_EXIT: '1' });
+    await expect(kafkaLagTable.run(stepContext(5000, env), { kubectl, namespace: 'ns', group: 'g' })).rejects.toThrow(
+      `${kubectl} exec kafka-0 -- kafka-consumer-groups.sh failed (exit 1): The connection to the server 127.0.0.1:9 was refused - did you specify the right host or port?`,
+    );
+  });
+
   it('fails on a tool error that prints no table', async () => {
     const env = fixture(
       '',

@@ -170,8 +170,15 @@ export function lagTableArgv(i: Required<Pick<LagTableInput, 'namespace' | 'pod'
 }
 
 /** The lines of long output worth showing: errors first, else the last few. */
+// kubectl's client-go logs in klog format ("E1122 04:59:00.1 123 memcache.go:265] …")
+// before its own one-line verdict ("The connection to the server … was refused");
+// the verdict is what the operator needs.
+const KLOG_LINE = /^[IWEF]\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ \S+:\d+\]/;
+
 function errorLines(text: string): string {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const all = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const verdicts = all.filter((l) => !KLOG_LINE.test(l));
+  const lines = verdicts.length ? verdicts : all;
   const errors = lines.filter((l) => /error|exception|refused|not found|forbidden|unable|denied|timed? ?out/i.test(l));
   return (errors.length ? errors.slice(0, 2) : lines.slice(-2)).join(' | ').slice(0, 300);
 }
