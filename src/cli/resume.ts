@@ -1,0 +1,102 @@
+// oncall resume <RUN_ID>: read the journal, reload the runbook (warning when
+// it changed), and continue after the last completed step. Completed writes
+// never run again; a write whose outcome is unknown needs a fresh approval.
+import { existsSync } from 'node:fs';
+import { Engine } from '../engine/engine.js';
+import { RUN_ID, findJournal, journalDir, readJournal } from '../engine/journal.js';
+import { JournalError, resumeStateFrom } from '../engine/resume.js';
+import { MASK } from '../engine/redact.js';
+import { formatDiagnosticLine } from '../runbook/diagnostic.js';
+import { asRunbook, loadFile, type LoadedFile } from '../runbook/load.js';
+import { findRunbook, runbooksDir, UnknownRunbookError } from '../runbook/registry.js';
+import { resolveRunbook } from '../runbook/resolve.js';
+import { exitWhenFlushed, makePrompter, runSession } from '../ui/session.js';
+import { loadProcess } from './catalog-loader.js';
+import { CliError, EXIT } from './exit-codes.js';
+import { printError } from './output.js';
+import { checkApprovals, defaultTimeout, loadStepTypes, openJournal, params, redactorFor, sha256 } from './run.js';
+
+export interface ResumeOpts {
+  runbooks?: string;
+  color?: boolean;
+  approve?: string[];
+  nonInteractive?: boolean;
+  json?: boolean;
+  journalDir?: string;
+}
+
+export async function resumeCommand(runId: string, opts: ResumeOpts): Promise<void> {
+  if (!RUN_ID.test(runId)) throw new CliError(`"${runId}" is not a run id (they look like INC-007-20261122T041500Z-3f9a)`, EXIT.usage);
+  const dir = journalDir(opts.journalDir);
+  const file = findJournal(runId, [dir]);
+  if (!file) throw new CliError(`no journal for run ${runId} in ${dir} (use --journal-dir or ONCALL_STATE_DIR)`, EXIT.usage);
+  let state;
+  try {
+    state = resumeStateFrom(readJournal(file));
+  } catch (e) {
+    throw new CliError(`cannot resume ${runId}: ${e instanceof JournalError ? e.message : (e as Error).message}`, EXIT.usage);
+  }
+  if (state.lastOutcome === 'resolved' || state.lastOutcome === 'rehearsed') {
+    process.stdout.write(`run ${runId} already finished (${state.lastOutcome}); nothing to resume\n`);
+    return;
+  }
+  if (state.torn) printError(`the journal's last line was cut off (the process was killed while writing); it was ignored`);
+
+  const runbooks = runbooksDir(opts.runbooks);
+  let loaded: LoadedFile;
+  let runbookFile = state.runbook.file;
+  try {
+    if (!existsSync(runbookFile)) runbookFile = findRunbook(runbooks, state.runbook.id).file;
+    loaded = loadFile(runbookFile);
+  } catch (e) {
+    if (e instanceof UnknownRunbookError) throw new CliError(`runbook ${state.runbook.id} of run ${runId} is gone (looked in ${runbooks})`, EXIT.usage);
+    throw new CliError(`cannot read ${runbookFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, EXIT.usage);
+  }
+  if (loaded.diagnostics.length) throw new CliError(`invalid runbook: ${formatDiagnosticLine(loaded.diagnostics[0]!)}`, EXIT.usage);
+  const runbook = asRunbook(loaded);
+  const hash = sha256(loaded.source.text);
+  const hashChanged = hash !== state.runbook.hash;
+  if (hashChanged && !opts.json) printError(`warning: ${runbookFile} changed since run ${runId} started; continuing by step id`);
+
+  // Journaled values, except secrets (journaled as ***): those come from env or default again.
+  const sets = new Map<string, string>();
+  for (const [k, v] of Object.entries(state.params)) {
+    if (v === MASK || !runbook.params?.[k]) continue;
+    sets.set(k, String(v));
+  }
+  const env = process.env;
+  const p = params(runbook, sets, env);
+  for (const name of p.secretNames) {
+    if (state.params[name] === MASK && p.sources[name] === 'unset') {
+      throw new CliError(`secret parameter "${name}" is not in the journal; provide it through ${runbook.params?.[name]?.env ? `env ${runbook.params[name]!.env}` : 'its environment variable'} to resume`, EXIT.usage);
+    }
+  }
+  checkApprovals(runbook, opts.approve);
+  const timeout = defaultTimeout(env);
+  const resolved = resolveRunbook(runbook, loadProcess(runbooks));
+  const journal = openJournal(file);
+  const engine = new Engine({
+    runId,
+    runbook,
+    file: runbookFile,
+    source: loaded.source,
+    hash,
+    hashChanged,
+    params: p,
+    dryRun: state.options.dryRun,
+    ...(state.options.option ? { option: state.options.option } : {}),
+    approve: [...state.options.approve, ...(opts.approve ?? [])],
+    resumeApprove: opts.approve ?? [],
+    nonInteractive: !!opts.nonInteractive,
+    prompter: makePrompter(opts),
+    stepTypes: await loadStepTypes(runbook),
+    env,
+    escalation: resolved.escalation,
+    statusUpdateEvery: resolved.reminders.statusUpdateEvery,
+    ...(timeout ? { defaultTimeoutMs: timeout } : {}),
+    redactor: redactorFor(p, env),
+    resume: state,
+  });
+  const code = await runSession(engine, journal, opts);
+  await exitWhenFlushed(code);
+}

@@ -1,0 +1,139 @@
+// oncall run <ID>: resolve parameters, check --option/--approve, open the
+// journal, and hand the runbook to the engine with the terminal attached.
+import { createHash } from 'node:crypto';
+import { Engine } from '../engine/engine.js';
+import { parseDuration } from '../engine/duration.js';
+import { JournalWriter, journalDir, journalFile, newRunId } from '../engine/journal.js';
+import { ParamError, resolveParams, type ResolvedParams } from '../engine/params.js';
+import { Redactor } from '../engine/redact.js';
+import { listSteps } from '../engine/walk.js';
+import { realClock } from '../engine/clock.js';
+import { runbooksDir } from '../runbook/registry.js';
+import { resolveRunbook } from '../runbook/resolve.js';
+import type { Runbook } from '../runbook/types.js';
+import type { StepType } from '../steps/types.js';
+import { exitWhenFlushed, makePrompter, runSession } from '../ui/session.js';
+import { loadProcess, loadRunbookById } from './catalog-loader.js';
+import { CliError, EXIT } from './exit-codes.js';
+import { printError } from './output.js';
+
+export interface RunOpts {
+  runbooks?: string;
+  color?: boolean;
+  dryRun?: boolean;
+  set?: string[];
+  option?: string;
+  approve?: string[];
+  nonInteractive?: boolean;
+  json?: boolean;
+  journalDir?: string;
+}
+
+export function sha256(text: string): string {
+  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
+}
+
+export function params(runbook: Runbook, sets: string[] | Map<string, string>, env: NodeJS.ProcessEnv): ResolvedParams {
+  try {
+    return resolveParams(runbook, sets, env);
+  } catch (e) {
+    if (e instanceof ParamError) throw new CliError(e.message, EXIT.usage);
+    throw e;
+  }
+}
+
+export function checkOption(runbook: Runbook, option: string | undefined): void {
+  if (option === undefined) return;
+  const ids = runbook.stages.mitigate?.options.map((o) => o.id) ?? [];
+  if (!ids.length) throw new CliError(`${runbook.id} has no mitigation options; drop --option`, EXIT.usage);
+  if (!ids.includes(option)) throw new CliError(`unknown option "${option}" for ${runbook.id}; valid: ${ids.join(', ')}`, EXIT.usage);
+}
+
+export function checkApprovals(runbook: Runbook, approve: string[] | undefined): void {
+  const steps = listSteps(runbook);
+  const ids = new Set(steps.map((s) => s.step.id));
+  for (const id of approve ?? []) {
+    if (!ids.has(id)) {
+      const writes = steps.filter((s) => s.step.effect === 'write').map((s) => s.step.id);
+      throw new CliError(`--approve ${id}: ${runbook.id} has no step "${id}"; write steps: ${writes.length ? writes.join(', ') : 'none'}`, EXIT.usage);
+    }
+  }
+}
+
+const SECRET_ENV_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|CREDENTIAL/i;
+
+/** Secrets by value: secret params, their env vars, URL passwords in the
+ *  environment, and variables whose names say they are secret. */
+export function redactorFor(p: ResolvedParams, env: NodeJS.ProcessEnv): Redactor {
+  const r = new Redactor(p.secretValues);
+  for (const [k, v] of Object.entries(env)) {
+    if (!v) continue;
+    if (v.includes('://')) r.addUrlPasswords(v);
+    if (SECRET_ENV_NAME.test(k) && v.length >= 6) r.add(v);
+  }
+  return r;
+}
+
+export function defaultTimeout(env: NodeJS.ProcessEnv): number | undefined {
+  if (!env.ONCALL_STEP_TIMEOUT) return undefined;
+  try {
+    return parseDuration(env.ONCALL_STEP_TIMEOUT);
+  } catch {
+    throw new CliError(`ONCALL_STEP_TIMEOUT="${env.ONCALL_STEP_TIMEOUT}" is not a duration (e.g. 5s)`, EXIT.usage);
+  }
+}
+
+/** The native step catalog. Its modules are light, but a broken one must not
+ *  take `run` down for runbooks that only use commands. */
+export async function loadStepTypes(runbook: Runbook): Promise<(name: string) => StepType | undefined> {
+  try {
+    const catalog = await import('../steps/catalog.js');
+    return catalog.getStepType;
+  } catch (e) {
+    if (listSteps(runbook).some((s) => s.step.check)) printError(`native step types unavailable (${(e as Error).message.split('\n')[0]}); check steps will fail`);
+    return () => undefined;
+  }
+}
+
+export function openJournal(file: string): JournalWriter {
+  try {
+    return new JournalWriter(file, process.env.ONCALL_JOURNAL_FSYNC !== '0').open();
+  } catch (e) {
+    throw new CliError(`cannot write the run journal ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, EXIT.usage);
+  }
+}
+
+export async function runCommand(id: string, opts: RunOpts): Promise<void> {
+  const dir = runbooksDir(opts.runbooks);
+  const { runbook, file, loaded } = loadRunbookById(dir, id);
+  const resolved = resolveRunbook(runbook, loadProcess(dir));
+  const env = process.env;
+  const p = params(runbook, opts.set ?? [], env);
+  checkOption(runbook, opts.option);
+  checkApprovals(runbook, opts.approve);
+  const timeout = defaultTimeout(env);
+  const stepTypes = await loadStepTypes(runbook);
+  const runId = newRunId(runbook.id, realClock.now());
+  const journal = openJournal(journalFile(journalDir(opts.journalDir), runId));
+  const engine = new Engine({
+    runId,
+    runbook,
+    file,
+    source: loaded.source,
+    hash: sha256(loaded.source.text),
+    params: p,
+    dryRun: !!opts.dryRun,
+    ...(opts.option ? { option: opts.option } : {}),
+    approve: opts.approve ?? [],
+    nonInteractive: !!opts.nonInteractive,
+    prompter: makePrompter(opts),
+    stepTypes,
+    env,
+    escalation: resolved.escalation,
+    statusUpdateEvery: resolved.reminders.statusUpdateEvery,
+    ...(timeout ? { defaultTimeoutMs: timeout } : {}),
+    redactor: redactorFor(p, env),
+  });
+  const code = await runSession(engine, journal, opts);
+  await exitWhenFlushed(code);
+}

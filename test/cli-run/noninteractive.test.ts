@@ -1,0 +1,74 @@
+// `oncall run` as a real process with no TTY (stdin closed): writes need
+// --approve, the run stops before an unapproved write (never spawned) with
+// exit 3 and the flag that would approve it; invalid input is exit 2, one line.
+import { join } from 'node:path';
+import { ensureBuilt, FIXTURES, journalEvents, oncall, readLines } from './helpers.js';
+import { tempDir } from '../engine/helpers.js';
+
+let t: ReturnType<typeof tempDir>;
+let env: Record<string, string | undefined>;
+const log = () => join(t.dir, 'writes.log');
+beforeAll(() => ensureBuilt());
+beforeEach(() => {
+  t = tempDir();
+  env = { ...process.env, ONCALL_STATE_DIR: join(t.dir, 'runs'), ONCALL_TEST_WRITE_LOG: log(), NO_COLOR: '1' };
+});
+afterEach(() => t.cleanup());
+
+const run = (...args: string[]) => oncall(['--runbooks', FIXTURES, 'run', ...args], { env });
+
+test('without --approve the write is never spawned: exit 3 and the exact flag', async () => {
+  const r = await run('FIX-001');
+  expect(r.code).toBe(3);
+  expect(r.stdout).toContain('stopped before write step "scale-consumers": not approved (non-interactive run); approve it with --approve scale-consumers');
+  expect(r.stdout).toMatch(/continue with: oncall resume FIX-001-\d{8}T\d{6}Z-[0-9a-f]{4} --approve scale-consumers/);
+  expect(readLines(log())).toEqual([]);
+  const events = journalEvents(join(t.dir, 'runs'));
+  expect(events.filter((e) => e.type === 'step-started').map((e) => e.stepId)).toEqual(['lag', 'pods', 'partitions']);
+  expect(events.find((e) => e.type === 'approval-declined')).toMatchObject({ stepId: 'scale-consumers', reason: 'not-approved', hint: '--approve scale-consumers' });
+  expect(events.find((e) => e.type === 'decision-made')).toMatchObject({ value: 'scale', by: 'auto-selected: recommended' });
+});
+
+test('with --approve, only the named write runs, once', async () => {
+  const r = await run('FIX-001', '--approve', 'scale-consumers');
+  expect(r.code).toBe(0);
+  expect(readLines(log())).toEqual(['scale smp-prod']);
+  const given = journalEvents(join(t.dir, 'runs')).find((e) => e.type === 'approval-given');
+  expect(given).toMatchObject({ stepId: 'scale-consumers', via: 'flag' });
+  expect(typeof given!.approver).toBe('string');
+  expect(typeof given!.at).toBe('string');
+});
+
+test('approving one option\'s write does not approve another\'s', async () => {
+  const r = await run('FIX-001', '--option', 'restart', '--approve', 'scale-consumers');
+  expect(r.code).toBe(3);
+  expect(r.stdout).toContain('--approve restart-consumers');
+  expect(readLines(log())).toEqual([]);
+});
+
+test('--json prints one event per line; the hint goes to stderr', async () => {
+  const r = await run('FIX-001', '--json');
+  expect(r.code).toBe(3);
+  const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  expect(events[0]).toMatchObject({ type: 'run-started', runbook: { id: 'FIX-001' }, options: { dryRun: false, interactive: false } });
+  expect(events.at(-1)).toMatchObject({ type: 'run-finished', outcome: 'stopped', exitCode: 3, approveHint: '--approve scale-consumers' });
+  expect(r.stderr).toMatch(/^oncall: stopped before write step "scale-consumers".*; continue with: oncall resume FIX-001-\S+ --approve scale-consumers\n$/);
+});
+
+describe('invalid input: exit 2, one line, nothing runs', () => {
+  test.each([
+    [['FIX-001', '--approve', 'nope'], 'oncall: --approve nope: FIX-001 has no step "nope"; write steps: scale-consumers, restart-consumers'],
+    [['FIX-001', '--option', 'nope'], 'oncall: unknown option "nope" for FIX-001; valid: scale, restart'],
+    [['FIX-001', '--set', 'namespace=x; rm -rf /'], 'oncall: invalid value for parameter "namespace": must match ^[a-z0-9-]{1,63}$ (got "x; rm -rf /")'],
+    [['FIX-001', '--set', 'nope=1'], 'oncall: unknown parameter "nope" in --set; FIX-001 takes namespace, lag, share'],
+    [['FIX-001', '--set', 'namespace'], 'oncall: --set "namespace" must be KEY=VALUE'],
+    [['FIX-999'], expect.stringMatching(/^oncall: unknown runbook "FIX-999"/)],
+  ])('%j', async (args, message) => {
+    const r = await run(...(args as string[]));
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd().split('\n')).toEqual([message]);
+    expect(r.stdout).toBe('');
+    expect(readLines(log())).toEqual([]);
+    expect(journalEvents(join(t.dir, 'runs'))).toEqual([]);
+  });
+});
