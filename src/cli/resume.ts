@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { Engine } from '../engine/engine.js';
 import { RUN_ID, findJournal, journalDir, readJournal } from '../engine/journal.js';
 import { JournalError, resumeStateFrom } from '../engine/resume.js';
+import { parseSets } from '../engine/params.js';
 import { MASK } from '../engine/redact.js';
 import { formatDiagnosticLine } from '../runbook/diagnostic.js';
 import { asRunbook, loadFile, type LoadedFile } from '../runbook/load.js';
@@ -14,12 +15,14 @@ import { exitWhenFlushed, makePrompter, runSession } from '../ui/session.js';
 import { loadProcess } from './catalog-loader.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { printError } from './output.js';
-import { checkApprovals, defaultTimeout, loadStepTypes, openJournal, params, redactorFor, sha256 } from './run.js';
+import { checkApprovals, checkOption, defaultTimeout, loadStepTypes, openJournal, params, redactorFor, sha256 } from './run.js';
 
 export interface ResumeOpts {
   runbooks?: string;
   color?: boolean;
   approve?: string[];
+  set?: string[];
+  option?: string;
   nonInteractive?: boolean;
   json?: boolean;
   journalDir?: string;
@@ -64,6 +67,20 @@ export async function resumeCommand(runId: string, opts: ResumeOpts): Promise<vo
     if (v === MASK || !runbook.params?.[k]) continue;
     sets.set(k, String(v));
   }
+  // --set on resume supplies what the journal cannot hold (secrets) or never had;
+  // it never rewrites a value the run already used.
+  for (const [k, v] of parseSets(opts.set ?? [])) {
+    const journaled = state.params[k];
+    if (journaled !== undefined && journaled !== MASK && String(journaled) !== v) {
+      throw new CliError(`parameter "${k}" was "${journaled}" in run ${runId}; a resumed run keeps its values (start a new run to change it)`, EXIT.usage);
+    }
+    sets.set(k, v);
+  }
+  if (opts.option && state.option && opts.option !== state.option) {
+    throw new CliError(`run ${runId} already chose option "${state.option}"; start a new run to take "${opts.option}"`, EXIT.usage);
+  }
+  checkOption(runbook, opts.option);
+  const option = opts.option ?? state.options.option;
   const env = process.env;
   const p = params(runbook, sets, env);
   for (const name of p.secretNames) {
@@ -84,7 +101,7 @@ export async function resumeCommand(runId: string, opts: ResumeOpts): Promise<vo
     hashChanged,
     params: p,
     dryRun: state.options.dryRun,
-    ...(state.options.option ? { option: state.options.option } : {}),
+    ...(option ? { option } : {}),
     approve: [...state.options.approve, ...(opts.approve ?? [])],
     resumeApprove: opts.approve ?? [],
     nonInteractive: !!opts.nonInteractive,

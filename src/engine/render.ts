@@ -35,7 +35,9 @@ export function renderCommand(step: Step, stepPath: DocPath, scope: Scope): Rend
   const run = step.run!;
   if (step.shell) {
     const script = renderShellScript(shellTemplate(run), [...stepPath, 'run'], scope, Array.isArray(run));
-    return { file: 'sh', args: ['-c', script], display: script, shell: true };
+    // bash with pipefail: a pipeline fails when any part fails, not only the last
+    // (`kubectl … | grep x` must not report success when kubectl could not connect).
+    return { file: 'bash', args: ['-o', 'pipefail', '-c', script], display: script, shell: true };
   }
   let argv: string[];
   if (Array.isArray(run)) {

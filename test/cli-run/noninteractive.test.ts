@@ -72,3 +72,25 @@ describe('invalid input: exit 2, one line, nothing runs', () => {
     expect(journalEvents(join(t.dir, 'runs'))).toEqual([]);
   });
 });
+
+test('a run stopped because no option was recommended resumes with --option', async () => {
+  const first = await run('FIX-001', '--set', 'share=0.1');
+  expect(first.code).toBe(3);
+  const runId = first.stdout.match(/oncall resume (FIX-001-\d{8}T\d{6}Z-[0-9a-f]{4})/)?.[1];
+  expect(runId).toBeDefined();
+  expect(first.stdout).toContain(`oncall resume ${runId} --option`);
+  expect(readLines(log())).toEqual([]);
+
+  const resumed = await oncall(['--runbooks', FIXTURES, 'resume', runId!, '--option', 'restart', '--approve', 'restart-consumers'], { env });
+  expect(resumed.code).toBe(0);
+  expect(readLines(log())).toEqual(['restart smp-prod']);
+});
+
+test('resume refuses --set that would rewrite a value the run already used', async () => {
+  const first = await run('FIX-001');
+  const runId = first.stdout.match(/oncall resume (FIX-001-\d{8}T\d{6}Z-[0-9a-f]{4})/)![1]!;
+  const r = await oncall(['--runbooks', FIXTURES, 'resume', runId, '--set', 'namespace=other'], { env });
+  expect(r.code).toBe(2);
+  expect(r.stderr.trim()).toBe(`oncall: parameter "namespace" was "smp-prod" in run ${runId}; a resumed run keeps its values (start a new run to change it)`);
+  expect(readLines(log())).toEqual([]);
+});

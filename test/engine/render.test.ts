@@ -59,10 +59,17 @@ describe('renderCommand with shell: true', () => {
   test.each(HOSTILE)('value %j stays one literal word bare, in "…" and in \'…\'', (value) => {
     const step: Step = { id: 's', effect: 'read', shell: true, run: `printf '%s\\0' \${{ params.v }} "dq-\${{ params.v }}" 'sq-\${{ params.v }}' | cat` };
     const r = renderCommand(step, [], scopeWith({ v: value, other: 'NO' }));
-    expect(r.file).toBe('sh');
-    const out = execFileSync('sh', ['-c', r.args[1]!]).toString().split('\0').slice(0, -1);
+    expect(r.file).toBe('bash');
+    expect(r.args.slice(0, 3)).toEqual(['-o', 'pipefail', '-c']);
+    const out = execFileSync(r.file, r.args).toString().split('\0').slice(0, -1);
     expect(out).toEqual([value, `dq-${value}`, `sq-${value}`]);
   });
+});
+
+test('a shell pipeline fails when an early command fails (pipefail)', () => {
+  const step: Step = { id: 's', effect: 'read', shell: true, run: 'exit 3 | cat' };
+  const r = renderCommand(step, [], scopeWith({}));
+  expect(() => execFileSync(r.file, r.args, { stdio: 'pipe' })).toThrow(/Command failed/);
 });
 
 test('shellQuote leaves plain words alone', () => {
