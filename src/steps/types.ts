@@ -40,6 +40,9 @@ export interface StepType<I = Record<string, unknown>, R = unknown> {
   name: string;
   description: string;
   effect: Effect;
+  /** When the effect depends on the input (http: GET/HEAD read, other methods write);
+   *  `effect` is then the effect of the default input. */
+  effectOf?(input: I): Effect;
   /** JSON Schema (draft 2020-12 subset) of `with:`. */
   inputSchema: Record<string, unknown>;
   run(ctx: StepContext, input: I): Promise<StepResultEnvelope<R>>;

@@ -1,0 +1,21 @@
+// Runs every benchmark in bench/ one after the other and prints their JSON
+// results together. Each benchmark measures its own baseline side by side.
+// Usage: npm run bench [-- name-filter]
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const dir = fileURLToPath(new URL('.', import.meta.url));
+const filter = process.argv[2] ?? '';
+const results = {};
+for (const name of readdirSync(dir).filter((f) => f.endsWith('.mjs') && f !== 'run.mjs' && f.includes(filter)).sort()) {
+  process.stderr.write(`bench ${name}…\n`);
+  try {
+    const out = execFileSync(process.execPath, [`${dir}${name}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const lastJson = out.trim().split('\n').reverse().find((l) => l.startsWith('{'));
+    results[name] = lastJson ? JSON.parse(lastJson) : out.trim();
+  } catch (e) {
+    results[name] = { error: e.message.split('\n')[0] };
+  }
+}
+console.log(JSON.stringify(results, null, 2));
