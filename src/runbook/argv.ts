@@ -61,6 +61,10 @@ export interface Operator {
 const SPACE = new Set([' ', '\t', '\n', '\r']);
 const OPERATOR_START = new Set(['|', '&', ';', '<', '>', '(', ')']);
 const OPERATORS = ['&&', '||', ';;', '|&', '>>', '<<<', '<<', '<>', '>&', '<&', '>|', '&>', '|', '&', ';', '<', '>', '(', ')'];
+/** Characters that need a closer look; every other character just extends the current word. */
+const SPECIAL = new Uint8Array(128);
+for (const c of ' \t\n\r\\\'"$`|&;<>()*?[#~') SPECIAL[c.charCodeAt(0)] = 1;
+
 const SPECIAL_PARAMS = new Set(['@', '*', '#', '?', '$', '!', '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
 
 /** Length of the `${{ … }}` starting at `i`, or 0 when none starts there (or it is unterminated). */
@@ -146,6 +150,15 @@ function lex(text: string, shell: boolean): LexResult {
 
   let i = 0;
   while (i < text.length) {
+    // A run of ordinary characters is appended in one piece.
+    let j = i;
+    for (let code = text.charCodeAt(j); j < text.length && (code >= 128 || SPECIAL[code] === 0); code = text.charCodeAt(++j));
+    if (j > i) {
+      begin(i);
+      value += text.slice(i, j);
+      i = j;
+      continue;
+    }
     const ch = text[i]!;
     const interp = interpolationAt(text, i);
     if (!interp && text.startsWith('${{', i)) throw new SplitError('unterminated "${{" interpolation', i);

@@ -1,7 +1,10 @@
 // YAML parsing that keeps source ranges, so every later problem (schema,
 // rule, expression, runtime) can be reported at file:line:col.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
 import type { Diagnostic } from './diagnostic.js';
+import { fastParse, type FastNode } from './fast-yaml.js';
+import { yamlLib } from './vendor.js';
+
 
 export type DocPath = ReadonlyArray<string | number>;
 
@@ -10,11 +13,36 @@ export interface Position {
   column: number;
 }
 
+/** Offsets → 1-based line and column (the shape of yaml's LineCounter). */
+export interface Lines {
+  lineStarts: number[];
+  linePos(offset: number): { line: number; col: number };
+}
+
 export interface SourceFile {
   file: string;
   text: string;
-  doc: Document.Parsed;
-  lineCounter: LineCounter;
+  /** yaml's document, when yaml parsed the text. */
+  doc?: Document.Parsed;
+  /** The fast parser's tree, when it parsed the text (see fast-yaml.ts). */
+  tree?: FastNode;
+  lineCounter: Lines;
+}
+
+function linesOf(lineStarts: number[]): Lines {
+  return {
+    lineStarts,
+    linePos(offset: number) {
+      let lo = 0;
+      let hi = lineStarts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (lineStarts[mid]! <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      return { line: lo + 1, col: offset - lineStarts[lo]! + 1 };
+    },
+  };
 }
 
 export interface ParsedSource {
@@ -24,21 +52,85 @@ export interface ParsedSource {
   value: unknown;
 }
 
-export function parseSource(file: string, text: string): ParsedSource {
+/** Runbooks are a few kilobytes; parsing megabytes of YAML takes seconds. */
+export const MAX_SOURCE_BYTES = 1024 * 1024;
+/** Later YAML errors are mostly echoes of the first ones. */
+const MAX_YAML_ERRORS = 10;
+
+export function parseSource(file: string, text: string, options: { fast?: boolean } = {}): ParsedSource {
+  const refusal = refuse(text);
+  if (refusal) {
+    const source: SourceFile = { file, text, lineCounter: linesOf([0]) };
+    return { source, errors: [{ file, line: 1, column: 1, severity: 'error', ruleId: 'yaml-syntax', message: refusal }], value: undefined };
+  }
+  // Most runbooks are in the plain subset the fast parser reads exactly; the rest
+  // (and every file with a YAML error) goes through yaml.
+  // ONCALL_FAST_YAML=0 turns the fast path off (to rule it out when debugging).
+  const fast = options.fast === false || process.env.ONCALL_FAST_YAML === '0' ? undefined : fastParse(text);
+  if (fast) return { source: { file, text, tree: fast.root, lineCounter: linesOf(fast.lineStarts) }, errors: [], value: fast.value };
+  // yaml loads only when needed: a runbook outside the fast subset, or with an error.
+  const { LineCounter, parseDocument } = yamlLib();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const source: SourceFile = { file, text, doc, lineCounter };
-  const errors: Diagnostic[] = doc.errors.map((e) => {
+  const seen = new Set<string>();
+  const errors: Diagnostic[] = [];
+  for (const e of doc.errors) {
     const { line, col } = lineCounter.linePos(e.pos[0]);
-    return { file, line, column: col, severity: 'error', ruleId: 'yaml-syntax', message: firstLine(e.message) };
-  });
-  const value = errors.length ? undefined : doc.toJS({ maxAliasCount: 100 });
+    const message = yamlMessage(e.message);
+    const key = `${line}:${col}:${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    errors.push({ file, line, column: col, severity: 'error', ruleId: 'yaml-syntax', message });
+    if (errors.length >= MAX_YAML_ERRORS) break;
+  }
+  let value: unknown;
+  if (!errors.length) {
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      // e.g. an alias bomb beyond maxAliasCount.
+      errors.push({ file, line: 1, column: 1, severity: 'error', ruleId: 'yaml-syntax', message: yamlMessage((e as Error).message) });
+    }
+  }
   return { source, errors, value };
 }
 
+/** Text that is not a runbook at all: too big, or binary. */
+function refuse(text: string): string | undefined {
+  const bytes = text.length; // UTF-16 units: close enough for a limit
+  if (bytes > MAX_SOURCE_BYTES) {
+    return `file is too large for a runbook (${(bytes / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_SOURCE_BYTES / 1024 / 1024} MB)`;
+  }
+  const head = text.slice(0, 8192);
+  // NUL never occurs in text; U+FFFD is what invalid UTF-8 decodes to.
+  if (head.includes('\u0000') || (head.match(/\uFFFD/g)?.length ?? 0) > 4) return 'file is binary, not UTF-8 YAML text';
+  return undefined;
+}
+
+function yamlMessage(message: string): string {
+  const line = firstLine(message);
+  return line.charAt(0).toLowerCase() + line.slice(1);
+}
+
+interface Found {
+  /** Offset of the node (the deepest existing ancestor when the path runs out). */
+  start: number | undefined;
+  /** Offset of the key of the last segment matched, when it was a mapping key. */
+  keyStart: number | undefined;
+  /** How many segments of the path matched. */
+  depth: number;
+  scalar?: { type: string; value: unknown; start: number; end: number };
+}
+
 /** The node at `path`, or the deepest existing ancestor when the path runs out. */
-function nodeAt(doc: Document.Parsed, path: DocPath): { node: Node | null; keyNode: Node | null; depth: number } {
-  let node: Node | null = doc.contents;
+function nodeAt(source: SourceFile, path: DocPath): Found {
+  return source.tree ? fastNodeAt(source.tree, path) : yamlNodeAt(source.doc?.contents ?? null, path);
+}
+
+function yamlNodeAt(contents: Node | null, path: DocPath): Found {
+  const { isMap, isScalar, isSeq } = yamlLib();
+  let node: Node | null = contents;
   let keyNode: Node | null = null;
   let depth = 0;
   for (const segment of path) {
@@ -53,30 +145,109 @@ function nodeAt(doc: Document.Parsed, path: DocPath): { node: Node | null; keyNo
     } else break;
     depth++;
   }
-  return { node, keyNode, depth };
+  const scalar = node && isScalar(node) && node.range ? { type: String(node.type), value: node.value, start: node.range[0], end: node.range[1] } : undefined;
+  return { start: node?.range?.[0], keyStart: keyNode?.range?.[0], depth, scalar };
+}
+
+function fastNodeAt(root: FastNode, path: DocPath): Found {
+  let node = root;
+  let keyStart: number | undefined;
+  let depth = 0;
+  for (const segment of path) {
+    if (node.kind === 'map') {
+      const pair = node.pairs!.find((p) => p.key === String(segment));
+      if (!pair) break;
+      keyStart = pair.keyStart;
+      node = pair.value;
+    } else if (node.kind === 'seq' && typeof segment === 'number' && node.items![segment]) {
+      keyStart = undefined;
+      node = node.items![segment]!;
+    } else break;
+    depth++;
+  }
+  const scalar = node.kind === 'scalar' ? { type: node.type!, value: node.value, start: node.start, end: node.end } : undefined;
+  return { start: node.start, keyStart, depth, scalar };
 }
 
 /** Position of the value at `path` (or of its key with `on: 'key'`). A missing
  *  path resolves to the deepest existing ancestor, which is where a
  *  "missing property" belongs. */
 export function locate(source: SourceFile, path: DocPath, on: 'key' | 'value' = 'value'): Position {
-  const { node, keyNode } = nodeAt(source.doc, path);
-  const target = on === 'key' && keyNode ? keyNode : node;
-  const offset = target?.range?.[0] ?? 0;
+  const found = nodeAt(source, path);
+  const offset = (on === 'key' && found.keyStart !== undefined ? found.keyStart : found.start) ?? 0;
   const { line, col } = source.lineCounter.linePos(offset);
   return { line, column: col };
 }
 
-/** Position of a character offset inside the scalar at `path` (for expression errors).
- *  Only exact for plain or single-line quoted scalars; block scalars fall back to the value start. */
+/** Position of a character offset inside the string scalar at `path` (for
+ *  expression and command errors). Follows escapes, folded lines and block
+ *  indentation; falls back to the value start when the text cannot be matched. */
 export function locateWithin(source: SourceFile, path: DocPath, offsetInValue: number): Position {
-  const { node } = nodeAt(source.doc, path);
-  if (!node?.range || !isScalar(node)) return locate(source, path);
-  const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0;
-  const raw = source.text.slice(node.range[0], node.range[1]);
-  if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED' || raw.includes('\n')) return locate(source, path);
-  const { line, col } = source.lineCounter.linePos(node.range[0] + quoted + offsetInValue);
+  const { depth, scalar } = nodeAt(source, path);
+  if (depth < path.length || !scalar || typeof scalar.value !== 'string') return locate(source, path);
+  const at = sourceOffset(source.text, scalar.start, scalar.end, scalar.type, scalar.value, offsetInValue);
+  if (at === undefined) return locate(source, path);
+  const { line, col } = source.lineCounter.linePos(at);
   return { line, column: col };
+}
+
+/**
+ * Where character `offset` of a scalar's value sits in the source. The value
+ * is walked against the raw text: equal characters advance both, and what the
+ * parser removed (quotes, escapes, indentation, folded line breaks) is skipped.
+ */
+function sourceOffset(text: string, start: number, end: number, type: string, value: string, offset: number): number | undefined {
+  let j = start;
+  if (type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE') j++;
+  else if (type === 'BLOCK_LITERAL' || type === 'BLOCK_FOLDED') {
+    const eol = text.indexOf('\n', j);
+    if (eol < 0) return undefined;
+    j = eol + 1;
+  }
+  const target = Math.min(Math.max(offset, 0), value.length);
+  for (let i = 0; i <= target; i++) {
+    if (i === value.length) return Math.min(j, end);
+    const c = value[i]!;
+    let guard = 0;
+    for (;;) {
+      if (j >= end || guard++ > 400) return undefined;
+      const r = text[j]!;
+      if (type === 'QUOTE_DOUBLE' && r === '\\') {
+        const escaped = text[j + 1] ?? '';
+        if (escaped === '\n' || escaped === '\r') {
+          j += 2;
+          continue;
+        }
+        const width = escaped === 'x' ? 4 : escaped === 'u' ? 6 : escaped === 'U' ? 10 : 2;
+        if (i === target) return j;
+        j += width;
+        break;
+      }
+      if (type === 'QUOTE_SINGLE' && r === "'" && text[j + 1] === "'") {
+        if (i === target) return j;
+        j += 2;
+        break;
+      }
+      if (r === c) {
+        if (i === target) return j;
+        j++;
+        break;
+      }
+      // A folded line break reads as a space (or as nothing at the end of a block).
+      if ((c === ' ' || c === '\n') && /\s/.test(r)) {
+        if (i === target) return j;
+        while (j < end && /\s/.test(text[j]!) && text[j] !== c) j++;
+        if (text[j] === c) j++;
+        break;
+      }
+      if (/\s/.test(r)) {
+        j++;
+        continue;
+      }
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 export function lineText(source: SourceFile, line: number): string {

@@ -1,0 +1,188 @@
+// The real CLI: `node bin/oncall.js lint …` as CI runs it. Exit codes: 0 clean
+// (warnings alone included), 1 errors found, 2 usage error or unreadable path.
+// Never a stack trace, whatever the input.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const fixtures = 'test/fixtures/lint';
+let tmp: string;
+
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+beforeAll(() => {
+  // `npm test` builds first; a direct jest run builds here when dist is missing or older than src.
+  let built = 0;
+  try {
+    built = statSync(join(root, 'dist/lint/runner.js')).mtimeMs;
+  } catch {
+    built = 0;
+  }
+  if (built < newest(join(root, 'src/lint')) || built < newest(join(root, 'src/runbook'))) {
+    // What `npm run build` does (tsc reports other modules' errors but still emits).
+    spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'ignore' });
+    for (const script of ['build-schema', 'build-vendor', 'build-bundle', 'build-cache']) {
+      spawnSync(process.execPath, [join(root, `scripts/${script}.mjs`)], { cwd: root, stdio: 'ignore' });
+    }
+  }
+  tmp = mkdtempSync(join(tmpdir(), 'oncall-lint-'));
+}, 120_000);
+
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function oncall(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, ['bin/oncall.js', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ONCALL_RUNBOOKS: '', ...env },
+  });
+  // Whatever happened, no stack trace reaches the user.
+  expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  expect(r.stdout).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('the real CLI prints every golden file', () => {
+  const dir = join(root, fixtures);
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
+    const r = oncall(['lint', `${fixtures}/${name}`]);
+    expect([name, r.stdout]).toEqual([name, readFileSync(join(dir, name.replace(/\.yaml$/, '.out')), 'utf8')]);
+    expect(r.code).toBe(/no problems|0 errors/.test(r.stdout) ? 0 : 1);
+  }
+});
+
+test('worker threads give the same report as one thread', () => {
+  const many = join(tmp, 'many');
+  mkdirSync(many);
+  const valid = readFileSync(join(root, fixtures, 'valid/INC-100-valid.yaml'), 'utf8');
+  const broken = readFileSync(join(root, fixtures, 'references.yaml'), 'utf8');
+  for (let i = 0; i < 80; i++) writeFileSync(join(many, `INC-${100 + i}-x.yaml`), i % 10 === 3 ? broken : valid);
+  const one = oncall(['lint', many], { ONCALL_LINT_WORKERS: '0' });
+  const two = oncall(['lint', many], { ONCALL_LINT_WORKERS: '2' });
+  expect(one.code).toBe(1);
+  expect(two).toEqual(one);
+  expect(one.stdout).toContain('48 problems (48 errors, 0 warnings) in 8 files');
+});
+
+test('a clean directory exits 0', () => {
+  const r = oncall(['lint', `${fixtures}/valid`]);
+  expect(r).toEqual({ code: 0, stdout: 'no problems in 2 files\n', stderr: '' });
+});
+
+test('warnings alone exit 0', () => {
+  const r = oncall(['lint', `${fixtures}/warnings-only.yaml`]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('[param-pattern]');
+  expect(r.stdout).toContain('1 problem (0 errors, 1 warning) in 1 file');
+});
+
+test('kubectl delete declared read fails lint', () => {
+  const r = oncall(['lint', `${fixtures}/mutating-command.yaml`]);
+  expect(r.code).toBe(1);
+  expect(r.stdout).toContain(
+    `${fixtures}/mutating-command.yaml:10:27: error "kubectl delete" changes the system, but step "clean-pods" is declared effect: read; declare effect: write so it runs only after approval [mutating-command]`,
+  );
+});
+
+test('errors in several files exit 1 and are sorted by file, line, column', () => {
+  const r = oncall(['lint', `${fixtures}/until-timing.yaml`, `${fixtures}/step-action.yaml`, `${fixtures}/valid`]);
+  expect(r.code).toBe(1);
+  const heads = r.stdout.split('\n').filter((l) => /^\S+:\d+:\d+: /.test(l));
+  expect(heads.map((l) => l.split(': ')[0])).toEqual([
+    `${fixtures}/step-action.yaml:9:9`,
+    `${fixtures}/step-action.yaml:14:9`,
+    `${fixtures}/until-timing.yaml:13:58`,
+  ]);
+  expect(r.stdout).toMatch(/3 problems \(3 errors, 0 warnings\) in 2 files\n$/);
+});
+
+test('--format json prints an array, --format github annotations', () => {
+  const json = oncall(['lint', '--format', 'json', `${fixtures}/no-redis-keys.yaml`]);
+  expect(json.code).toBe(1);
+  expect(JSON.parse(json.stdout)).toEqual([
+    {
+      file: `${fixtures}/no-redis-keys.yaml`,
+      line: 10,
+      column: 38,
+      severity: 'error',
+      ruleId: 'no-redis-keys',
+      message: `redis-cli "KEYS" blocks the server while it walks every key; use redis-cli --scan --pattern 'cache:wms:*' or the redis.prefixes check`,
+    },
+  ]);
+  const clean = oncall(['lint', '--format', 'json', `${fixtures}/valid`]);
+  expect(clean).toEqual({ code: 0, stdout: '[]\n', stderr: '' });
+  const gh = oncall(['lint', '--format', 'github', `${fixtures}/no-redis-keys.yaml`]);
+  expect(gh.code).toBe(1);
+  expect(gh.stdout).toBe(
+    `::error file=${fixtures}/no-redis-keys.yaml,line=10,col=38,title=oncall no-redis-keys::redis-cli "KEYS" blocks the server while it walks every key; use redis-cli --scan --pattern 'cache:wms:*' or the redis.prefixes check [no-redis-keys]\n`,
+  );
+});
+
+test('an unknown format is a usage error', () => {
+  const r = oncall(['lint', '--format', 'xml', `${fixtures}/valid`]);
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe('');
+});
+
+test('a missing path exits 2 with one line on stderr', () => {
+  const r = oncall(['lint', 'no/such/runbook.yaml']);
+  expect(r).toEqual({ code: 2, stdout: '', stderr: 'oncall: cannot read "no/such/runbook.yaml": no such file or directory\n' });
+});
+
+test('a directory without YAML exits 2', () => {
+  const empty = join(tmp, 'empty-dir');
+  mkdirSync(empty);
+  writeFileSync(join(empty, 'README.md'), '# nothing here\n');
+  mkdirSync(join(empty, 'sub.yaml'));
+  const r = oncall(['lint', empty]);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toBe(`oncall: no runbook files (*.yaml, *.yml) in "${empty}"\n`);
+});
+
+test('no paths: the runbook directory (--runbooks, then ONCALL_RUNBOOKS)', () => {
+  expect(oncall(['--runbooks', `${fixtures}/valid`, 'lint']).stdout).toBe('no problems in 2 files\n');
+  expect(oncall(['lint'], { ONCALL_RUNBOOKS: `${fixtures}/valid` }).stdout).toBe('no problems in 2 files\n');
+});
+
+describe('inputs that are not runbooks get a diagnostic, never a crash', () => {
+  const cases: Array<[string, string | Buffer, RegExp]> = [
+    ['empty.yaml', '', /:1:1: error the document is empty/],
+    ['blank.yaml', '\n\n   \n', /error the document is empty/],
+    ['list.yaml', '- a\n- b\n', /error the document must be a mapping .* got a list \[schema\]/],
+    ['scalar.yaml', 'just text\n', /error the document must be a mapping .* got a string \[schema\]/],
+    ['binary.yaml', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)), /:1:1: error file is binary, not UTF-8 YAML text \[yaml-syntax\]/],
+    ['tabs.yaml', 'id: INC-001\n\ttitle: x\n', /\[yaml-syntax\]/],
+    ['dupkeys.yaml', 'id: INC-001\nid: INC-002\n', /:2:1: error map keys must be unique \[yaml-syntax\]/],
+    ['two-docs.yaml', 'id: INC-001\n---\nid: INC-002\n', /\[yaml-syntax\]/],
+    ['alias-bomb.yaml', 'a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n', /error/],
+    ['weird.yaml', 'id: INC-001\ntitle: x\nseverity: SEV-1\nalerts: [{alertname: A}]\nstages: { detect: { steps: [1, "x", null, [], { id: a }] }, resolve: 5 }\n', /\[schema\]/],
+  ];
+  test.each(cases)('%s', (name, content, expected) => {
+    const file = join(tmp, name);
+    writeFileSync(file, content);
+    const r = oncall(['lint', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(expected);
+  });
+
+  test('a 10 MB file is refused quickly', () => {
+    const file = join(tmp, 'huge.yaml');
+    writeFileSync(file, `notes:\n${'  - a long note line that repeats\n'.repeat(330_000)}`);
+    const started = Date.now();
+    const r = oncall(['lint', file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/:1:1: error file is too large for a runbook \(10\.\d MB; the limit is 1 MB\) \[yaml-syntax\]/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});

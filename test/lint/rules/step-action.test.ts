@@ -1,0 +1,46 @@
+import { stepAction } from '../../../src/lint/rules/step-action.js';
+import { doc, ruleTests } from '../helpers.js';
+
+describe('step-action', () => {
+  ruleTests(stepAction, [
+    {
+      name: 'one action per step',
+      document: doc(`
+stages:
+  detect:
+    steps:
+      - { id: a, run: kubectl get pods, effect: read }
+      - { id: b, manual: Look at the dashboard }
+      - { id: c, message: { channel: "#ops", text: hi } }
+  resolve: {}
+`),
+      errors: [],
+    },
+    {
+      name: 'a step without an action',
+      document: doc(`
+stages:
+  detect:
+    steps:
+      - id: nothing
+        title: Nothing to do
+  resolve: {}
+`),
+      errors: [{ line: 8, column: 9, message: 'step "nothing" has no action; give it exactly one of run, check, manual, message' }],
+    },
+    {
+      name: 'two actions: points at the second',
+      document: doc(`
+stages:
+  detect:
+    steps:
+      - id: both
+        run: kubectl get pods
+        effect: read
+        manual: Also look at the dashboard
+  resolve: {}
+`),
+      errors: [{ line: 11, column: 9, message: 'step "both" has both run and manual' }],
+    },
+  ]);
+});
