@@ -198,6 +198,7 @@ describe('kafka.lag-table step', () => {
     await expect(kafkaLagTable.run(stepContext(5000, env), { kubectl, namespace: 'ns', group: 'g' })).rejects.toThrow(
       `${kubectl} exec kafka-0 -- kafka-consumer-groups.sh failed (exit 1): The connection to the server 127.0.0.1:9 was refused - did you specify the right host or port?`,
     );
+    await expect(kafkaLagTable.run(stepContext(5000, env), { kubectl, namespace: 'ns', group: 'g' })).rejects.toMatchObject({ code: 'unreachable' });
   });
 
   it('fails on a tool error that prints no table', async () => {

@@ -100,7 +100,8 @@ describe('a real but slow Kafka peer (mock cluster with 3 s round trips)', () =>
 
   it('fails at the step timeout instead of waiting for it', async () => {
     const { error, ms } = await failure(kafkaCluster.run(stepContext(1000), { brokers: slow.bootstrap }));
-    expect(error.message).toBe(`kafka brokers ${slow.bootstrap} did not answer within 1s`);
+    // "answer" when no reply came at all, "finish" when a reply came but the step outlived its time.
+    expect(error.message).toMatch(new RegExp(`^kafka brokers ${slow.bootstrap} did not (answer|finish) within 1s$`));
     expect(ms).toBeLessThan(1000 + SLACK_MS);
   });
 });

@@ -175,6 +175,8 @@ export function lagTableArgv(i: Required<Pick<LagTableInput, 'namespace' | 'pod'
 // the verdict is what the operator needs.
 const KLOG_LINE = /^[IWEF]\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ \S+:\d+\]/;
 
+const KUBE_UNREACHABLE = /connection to the server .* was refused|unable to connect to the server|dial tcp|no such host|i\/o timeout/i;
+
 function errorLines(text: string): string {
   const all = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   const verdicts = all.filter((l) => !KLOG_LINE.test(l));
@@ -238,7 +240,10 @@ export const kafkaLagTable: StepType<LagTableInput, LagResult> = {
     if (r.isCanceled) throw new StepError(`${shown} was interrupted`, 'aborted');
     if ((r as { code?: string }).code === 'ENOENT') throw new StepError(`${i.kubectl}: command not found`, 'not-found');
     if (r.exitCode !== 0) {
-      throw new StepError(`${shown} failed (exit ${r.exitCode ?? r.signal}): ${errorLines(`${r.stderr}\n${r.stdout}`) || 'no output'}`);
+      const verdict = errorLines(`${r.stderr}\n${r.stdout}`);
+      // kubectl could not reach the API server: the cluster is unreachable, not the step broken.
+      const code = KUBE_UNREACHABLE.test(verdict) ? 'unreachable' : 'step-failed';
+      throw new StepError(`${shown} failed (exit ${r.exitCode ?? r.signal}): ${verdict || 'no output'}`, code);
     }
     const table = parseConsumerGroupsTable(`${r.stderr}\n${r.stdout}`);
     const fatal = table.notices.find((n) => /^Error:/.test(n) && !/does not exist/.test(n));
