@@ -31,28 +31,7 @@ interface Node {
   pos?: number;
 }
 
-export interface Interpolation {
-  expression: string;
-  /** Offset of the expression text within the containing string. */
-  offset: number;
-  /** The whole `${{ … }}` span. */
-  start: number;
-  end: number;
-}
-
-// The same pattern as findInterpolations in src/runbook/expressions.ts (which
-// the engine uses); repeated here so lint does not load the evaluator.
-const INTERPOLATION = /\$\{\{\s*([\s\S]*?)\s*\}\}/g;
-
-export function findInterpolations(text: string): Interpolation[] {
-  const found: Interpolation[] = [];
-  for (const m of text.matchAll(INTERPOLATION)) {
-    const start = m.index!;
-    const inner = m[1]!;
-    found.push({ expression: inner, offset: start + m[0].indexOf(inner, 3), start, end: start + m[0].length });
-  }
-  return found;
-}
+export { findInterpolations, type Interpolation } from '../runbook/interpolation.js';
 
 export type ParsedCel = { ok: true; ast: Node } | { ok: false; error: CelError };
 

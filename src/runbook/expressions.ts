@@ -1,28 +1,10 @@
 // CEL expressions (the language Kubernetes uses for validation rules) for
 // conditions, and `${{ expr }}` interpolation in strings, GitHub-Actions style.
-// Shared by lint (parse, references) and the engine (evaluate).
+// Used by the engine: evaluation, interpolation, and the references that decide which reads can run side by side.
 import { parse } from '@marcbachmann/cel-js';
+import { findInterpolations } from './interpolation.js';
 
-export interface Interpolation {
-  expression: string;
-  /** Offset of the expression text within the containing string. */
-  offset: number;
-  /** The whole `${{ … }}` span. */
-  start: number;
-  end: number;
-}
-
-const INTERPOLATION = /\$\{\{\s*([\s\S]*?)\s*\}\}/g;
-
-export function findInterpolations(text: string): Interpolation[] {
-  const found: Interpolation[] = [];
-  for (const m of text.matchAll(INTERPOLATION)) {
-    const start = m.index!;
-    const inner = m[1]!;
-    found.push({ expression: inner, offset: start + m[0].indexOf(inner, 3), start, end: start + m[0].length });
-  }
-  return found;
-}
+export { findInterpolations, type Interpolation } from './interpolation.js';
 
 export class ExpressionError extends Error {
   constructor(
