@@ -13,7 +13,7 @@ export interface RedisPrefixesInput {
   separator?: string;
   /** How many segments make a prefix: 1 → "cache", 2 → "cache:wms". Default 1. */
   depth?: number;
-  /** SCAN COUNT hint: work per call (keeps each call short). Default 500. */
+  /** SCAN COUNT hint: work per call (keeps each call short, so other clients wait little). Default 250. */
   count?: number;
   /** Stop after this many keys (default: the whole keyspace). */
   limit?: number;
@@ -93,7 +93,7 @@ export const redisPrefixes: StepType<RedisPrefixesInput, RedisPrefixesResult> = 
       match: { type: 'string', minLength: 1, default: '*' },
       separator: { type: 'string', minLength: 1, default: ':' },
       depth: { type: 'integer', minimum: 1, maximum: 10, default: 1 },
-      count: { type: 'integer', minimum: 10, maximum: 10000, default: 500 },
+      count: { type: 'integer', minimum: 10, maximum: 10000, default: 250 },
       limit: { type: 'integer', minimum: 1 },
       memorySample: { type: 'integer', minimum: 0, maximum: 100, default: 0 },
       top: { type: 'integer', minimum: 1, maximum: 10000, default: 100 },
@@ -103,7 +103,7 @@ export const redisPrefixes: StepType<RedisPrefixesInput, RedisPrefixesResult> = 
     const match = stringInput(input.match, 'match', '*');
     const sep = Buffer.from(stringInput(input.separator, 'separator', ':'));
     const depth = intInput(input.depth, 'depth', 1, 1, 10);
-    const count = intInput(input.count, 'count', 500, 10, 10000);
+    const count = intInput(input.count, 'count', 250, 10, 10000);
     const limit = optionalIntInput(input.limit, 'limit', 1, Number.MAX_SAFE_INTEGER);
     const memorySample = intInput(input.memorySample, 'memorySample', 0, 0, 100);
     const top = intInput(input.top, 'top', 100, 1, 10000);
