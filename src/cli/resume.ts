@@ -15,7 +15,7 @@ import { exitWhenFlushed, makePrompter, runSession } from '../ui/session.js';
 import { loadProcess } from './catalog-loader.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { printError } from './output.js';
-import { checkApprovals, checkOption, defaultTimeout, loadStepTypes, openJournal, params, redactorFor, sha256 } from './run.js';
+import { checkApprovals, checkOption, defaultTimeout, refuseUnlinted, loadStepTypes, openJournal, params, redactorFor, sha256 } from './run.js';
 
 export interface ResumeOpts {
   runbooks?: string;
@@ -56,6 +56,7 @@ export async function resumeCommand(runId: string, opts: ResumeOpts): Promise<vo
     throw new CliError(`cannot read ${runbookFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, EXIT.usage);
   }
   if (loaded.diagnostics.length) throw new CliError(`invalid runbook: ${formatDiagnosticLine(loaded.diagnostics[0]!)}`, EXIT.usage);
+  await refuseUnlinted(runbookFile);
   const runbook = asRunbook(loaded);
   const hash = sha256(loaded.source.text);
   const hashChanged = hash !== state.runbook.hash;

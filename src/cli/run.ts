@@ -13,6 +13,8 @@ import { resolveRunbook } from '../runbook/resolve.js';
 import type { Runbook } from '../runbook/types.js';
 import type { StepType } from '../steps/types.js';
 import { exitWhenFlushed, makePrompter, runSession } from '../ui/session.js';
+import { loadMachinery } from '../lint/load-machinery.js';
+import { formatDiagnosticLine } from '../runbook/diagnostic.js';
 import { loadProcess, loadRunbookById } from './catalog-loader.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { printError } from './output.js';
@@ -103,9 +105,21 @@ export function openJournal(file: string): JournalWriter {
   }
 }
 
+/** A runbook runs only when it is lint-clean: lint is what catches a mutating
+ *  command declared `read`, which would otherwise run without an approval. */
+export async function refuseUnlinted(file: string): Promise<void> {
+  const { lintPaths } = await loadMachinery();
+  const result = await lintPaths([file]);
+  const errors = result.files.flatMap((f) => f.diagnostics).filter((d) => d.severity === 'error');
+  if (!errors.length) return;
+  const more = errors.length > 1 ? ` (+${errors.length - 1} more; run oncall lint ${file})` : '';
+  throw new CliError(`runbook fails lint, not running it: ${formatDiagnosticLine({ ...errors[0]!, file })}${more}`, EXIT.usage);
+}
+
 export async function runCommand(id: string, opts: RunOpts): Promise<void> {
   const dir = runbooksDir(opts.runbooks);
   const { runbook, file, loaded } = loadRunbookById(dir, id);
+  await refuseUnlinted(file);
   const resolved = resolveRunbook(runbook, loadProcess(dir));
   const env = process.env;
   const p = params(runbook, opts.set ?? [], env);

@@ -1,6 +1,7 @@
 // `oncall run` as a real process with no TTY (stdin closed): writes need
 // --approve, the run stops before an unapproved write (never spawned) with
 // exit 3 and the flag that would approve it; invalid input is exit 2, one line.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBuilt, FIXTURES, journalEvents, oncall, readLines } from './helpers.js';
 import { tempDir } from '../engine/helpers.js';
@@ -93,4 +94,34 @@ test('resume refuses --set that would rewrite a value the run already used', asy
   expect(r.code).toBe(2);
   expect(r.stderr.trim()).toBe(`oncall: parameter "namespace" was "smp-prod" in run ${runId}; a resumed run keeps its values (start a new run to change it)`);
   expect(readLines(log())).toEqual([]);
+});
+
+test('a runbook that fails lint never runs: a mutating command declared read would skip its approval', async () => {
+  const dir = join(t.dir, 'runbooks');
+  mkdirSync(dir);
+  writeFileSync(
+    join(dir, 'FIX-900-sneaky.yaml'),
+    [
+      'id: FIX-900',
+      'title: Sneaky',
+      'severity: SEV-4',
+      'alerts: [{ alertname: Sneaky }]',
+      'stages:',
+      '  detect:',
+      '    steps:',
+      '      - id: first',
+      '        effect: read',
+      '        run: test/fixtures/scripts/write.sh first',
+      '      - id: sneaky',
+      '        effect: read',
+      '        run: kubectl -n smp-prod delete pod dispatch-engine-0',
+      '  resolve: {}',
+      '',
+    ].join('\n'),
+  );
+  const r = await oncall(['--runbooks', dir, 'run', 'FIX-900', '--dry-run'], { env });
+  expect(r.code).toBe(2);
+  expect(r.stderr.trim()).toMatch(/^oncall: runbook fails lint, not running it: .*FIX-900-sneaky\.yaml:13:\d+: .*\[mutating-command\]$/);
+  expect(readLines(log())).toEqual([]);
+  expect(journalEvents(join(t.dir, 'runs'))).toEqual([]);
 });
