@@ -3,7 +3,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { http } from '../../src/steps/http.js';
-import { StepError, type StepContext } from '../../src/steps/types.js';
+import type { StepContext } from '../../src/steps/types.js';
+import { stepFailure } from '../support/step-failure.js';
 
 const TOKEN = 'tok-9f8e7d6c5b4a';
 let server: Server;
@@ -54,17 +55,6 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
-async function failure(p: Promise<unknown>): Promise<{ err: StepError; ms: number }> {
-  const t0 = performance.now();
-  const err = await p.then(
-    () => {
-      throw new Error('expected the step to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(StepError);
-  return { err: err as StepError, ms: performance.now() - t0 };
-}
 
 describe('http effect', () => {
   it('is a read for GET and HEAD, a write for every other method', () => {
@@ -142,21 +132,21 @@ describe('http secrets', () => {
     expect(result.url).toBe(`${base.replace('http://', 'http://ops:***@')}/echo-auth`);
     expect(result.json).toEqual({ youSent: '***' });
     expect(JSON.stringify(result) + summary).not.toContain(TOKEN);
-    const { err } = await failure(http.run(ctx(2000), { url: `http://ops:pw-${TOKEN}@127.0.0.1:${closedPort}/x` }));
+    const { error: err } = await stepFailure(http.run(ctx(2000), { url: `http://ops:pw-${TOKEN}@127.0.0.1:${closedPort}/x` }));
     expect(err.message).toBe(`GET http://ops:***@127.0.0.1:${closedPort}/x refused the connection (ECONNREFUSED)`);
   });
 });
 
 describe('http failures', () => {
   it('a refused port fails at once with one line', async () => {
-    const { err, ms } = await failure(http.run(ctx(5000), { url: `http://127.0.0.1:${closedPort}/health` }));
+    const { error: err, ms } = await stepFailure(http.run(ctx(5000), { url: `http://127.0.0.1:${closedPort}/health` }));
     expect(err.message).toBe(`GET http://127.0.0.1:${closedPort}/health refused the connection (ECONNREFUSED)`);
     expect(err.code).toBe('unreachable');
     expect(ms).toBeLessThan(2000);
   });
 
   it('a stalled server fails within the timeout', async () => {
-    const { err, ms } = await failure(http.run(ctx(800), { url: `${base}/stall` }));
+    const { error: err, ms } = await stepFailure(http.run(ctx(800), { url: `${base}/stall` }));
     expect(err.message).toBe(`GET ${base}/stall did not answer within 800ms`);
     expect(ms).toBeGreaterThan(400);
     expect(ms).toBeLessThan(1500);
@@ -165,7 +155,7 @@ describe('http failures', () => {
   it('stops when the run is interrupted', async () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(new Error('interrupted')), 100);
-    const { err, ms } = await failure(http.run(ctx(10_000, ac.signal), { url: `${base}/stall` }));
+    const { error: err, ms } = await stepFailure(http.run(ctx(10_000, ac.signal), { url: `${base}/stall` }));
     expect(err.message).toBe(`GET ${base}/stall was interrupted`);
     expect(ms).toBeLessThan(1000);
   });

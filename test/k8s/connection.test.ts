@@ -11,7 +11,7 @@ import { dispatchEngineSeed, pod } from '../support/k8s-fixtures.js';
 import { connectKubernetes, kubeconfigPaths } from '../../src/integrations/kubernetes.js';
 import { k8sPods } from '../../src/steps/k8s/pods.js';
 import { k8sScale } from '../../src/steps/k8s/scale.js';
-import { StepError } from '../../src/steps/types.js';
+import { stepFailure } from '../support/step-failure.js';
 
 let server: K8sApiServer;
 let dir: string;
@@ -32,17 +32,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function failure(promise: Promise<unknown>): Promise<{ error: StepError; elapsed: number }> {
-  const started = Date.now();
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the step to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(StepError);
-  return { error: error as StepError, elapsed: Date.now() - started };
-}
 
 describe('kubeconfig resolution', () => {
   test('KUBECONFIG lists files; the first to define a name or current-context wins (as kubectl)', async () => {
@@ -75,11 +64,11 @@ describe('kubeconfig resolution', () => {
   });
 
   test('an unknown context or a missing kubeconfig is a clear config error', async () => {
-    const unknown = await failure(connectKubernetes(stepContext(server.env), { context: 'smp-eu' }));
+    const unknown = await stepFailure(connectKubernetes(stepContext(server.env), { context: 'smp-eu' }));
     expect(unknown.error.code).toBe('config');
     expect(unknown.error.message).toBe('context "smp-eu" not found in kubeconfig (known contexts: smp-asia, smp-china)');
 
-    const none = await failure(connectKubernetes(stepContext({ KUBECONFIG: join(dir, 'nope') })));
+    const none = await stepFailure(connectKubernetes(stepContext({ KUBECONFIG: join(dir, 'nope') })));
     expect(none.error.message).toBe(`no kubeconfig found (KUBECONFIG=${join(dir, 'nope')} does not exist)`);
   });
 
@@ -93,7 +82,7 @@ describe('unreachable API servers fail within the step timeout', () => {
   test('a closed port: connection refused, at once', async () => {
     const url = await closedPortUrl();
     const kubeconfig = writeKubeconfig(join(dir, 'closed'), [{ name: 'smp-asia', server: url, namespace: 'smp-prod' }]);
-    const { error, elapsed } = await failure(k8sPods.run(stepContext({ KUBECONFIG: kubeconfig }, 1500), { selector: 'app=x' }));
+    const { error, ms: elapsed } = await stepFailure(k8sPods.run(stepContext({ KUBECONFIG: kubeconfig }, 1500), { selector: 'app=x' }));
     expect(error.message).toBe(`kubernetes API at ${url} (context smp-asia) refused the connection`);
     expect(error.code).toBe('unreachable');
     expect(elapsed).toBeLessThan(1500);
@@ -104,7 +93,7 @@ describe('unreachable API servers fail within the step timeout', () => {
     try {
       const kubeconfig = writeKubeconfig(join(dir, 'stalled'), [{ name: 'smp-asia', server: stalled.url, namespace: 'smp-prod' }]);
       const ctx = stepContext({ KUBECONFIG: kubeconfig }, 1000);
-      const { error, elapsed } = await failure(k8sPods.run(ctx, { selector: 'app=dispatch-engine' }));
+      const { error, ms: elapsed } = await stepFailure(k8sPods.run(ctx, { selector: 'app=dispatch-engine' }));
       expect(error.message).toBe(`kubernetes API at ${stalled.url} (context smp-asia) did not answer within 1s`);
       expect(error.message).not.toContain('\n');
       expect(error.code).toBe('timeout');
@@ -113,11 +102,11 @@ describe('unreachable API servers fail within the step timeout', () => {
       expect(stalled.connections()).toBe(1);
 
       // A write's plan honours the same deadline.
-      const plan = await failure(
+      const plan = await stepFailure(
         k8sScale.plan!(stepContext({ KUBECONFIG: kubeconfig }, 1200), { kind: 'deployment', name: 'dispatch-engine', replicas: 5, maxReplicas: 6 }),
       );
       expect(plan.error.message).toBe(`kubernetes API at ${stalled.url} (context smp-asia) did not answer within 1.2s`);
-      expect(plan.elapsed).toBeLessThan(1200 + 1000);
+      expect(plan.ms).toBeLessThan(1200 + 1000);
     } finally {
       await stalled.close();
     }
@@ -148,7 +137,7 @@ describe('unreachable API servers fail within the step timeout', () => {
       const controller = new AbortController();
       const ctx = { ...stepContext({ KUBECONFIG: kubeconfig }, 10_000), signal: controller.signal };
       setTimeout(() => controller.abort(), 100);
-      const { error, elapsed } = await failure(k8sPods.run(ctx, { selector: 'app=x' }));
+      const { error, ms: elapsed } = await stepFailure(k8sPods.run(ctx, { selector: 'app=x' }));
       expect(error.code).toBe('cancelled');
       expect(error.message).toBe(`kubernetes API at ${stalled.url} (context smp-asia): request cancelled`);
       expect(elapsed).toBeLessThan(1000);

@@ -5,7 +5,8 @@ import { jest } from '@jest/globals';
 import net from 'node:net';
 import { formatDuration, redactUrl, withRedis } from '../../src/integrations/redis.js';
 import { redisDeletePattern, redisInfo, redisLlen, redisPrefixes } from '../../src/steps/redis/index.js';
-import { StepError, type StepContext } from '../../src/steps/types.js';
+import type { StepContext } from '../../src/steps/types.js';
+import { stepFailure } from '../support/step-failure.js';
 
 const SECRET = 'hunter2-S3cret';
 
@@ -41,17 +42,6 @@ afterEach(() => {
   for (const fn of cleanups.splice(0)) fn();
 });
 
-async function failure(p: Promise<unknown>): Promise<{ err: StepError; ms: number }> {
-  const t0 = performance.now();
-  const err = await p.then(
-    () => {
-      throw new Error('expected the step to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(StepError);
-  return { err: err as StepError, ms: performance.now() - t0 };
-}
 
 describe('redactUrl', () => {
   it.each([
@@ -72,7 +62,7 @@ describe('redactUrl', () => {
 
 describe('a closed port', () => {
   it('fails at once with "refused", without the password', async () => {
-    const { err, ms } = await failure(redisInfo.run(ctx(5000), { url: `redis://:${SECRET}@127.0.0.1:1` }));
+    const { error: err, ms } = await stepFailure(redisInfo.run(ctx(5000), { url: `redis://:${SECRET}@127.0.0.1:1` }));
     expect(err.message).toBe('redis at redis://:***@127.0.0.1:1 refused the connection (ECONNREFUSED)');
     expect(err.code).toBe('unreachable');
     expect(ms).toBeLessThan(2000);
@@ -86,13 +76,13 @@ describe('a closed port', () => {
       () => redisDeletePattern.plan!(ctx(3000), { url, pattern: 'cache:*' }),
       () => redisDeletePattern.run(ctx(3000), { url, pattern: 'cache:*' }),
     ]) {
-      expect((await failure(call())).err.message).toMatch(/refused the connection/);
+      expect((await stepFailure(call())).error.message).toMatch(/refused the connection/);
     }
   });
 
   it('uses REDIS_URL when no url is given', async () => {
     const c = { ...ctx(3000), env: { REDIS_URL: `redis://:${SECRET}@127.0.0.1:1` } };
-    const { err } = await failure(redisInfo.run(c, {}));
+    const { error: err } = await stepFailure(redisInfo.run(c, {}));
     expect(err.message).toContain('redis://:***@127.0.0.1:1');
     expect(err.message).not.toContain(SECRET);
   });
@@ -111,7 +101,7 @@ describe('a stalled server (accepts, never answers)', () => {
     ['redis.delete-pattern plan', (url: string, c: StepContext) => redisDeletePattern.plan!(c, { url, pattern: 'cache:*' })],
   ])('%s fails within the timeout', async (_name, call) => {
     const url = `redis://:${SECRET}@127.0.0.1:${stalled.port}`;
-    const { err, ms } = await failure(call(url, ctx(800)));
+    const { error: err, ms } = await stepFailure(call(url, ctx(800)));
     expect(err.message).toBe(`redis at redis://:***@127.0.0.1:${stalled.port} did not answer within 800ms`);
     expect(err.message).not.toContain(SECRET);
     expect(ms).toBeGreaterThan(400);
@@ -121,7 +111,7 @@ describe('a stalled server (accepts, never answers)', () => {
   it('stops when the run is interrupted', async () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(new Error('interrupted')), 100);
-    const { err, ms } = await failure(redisInfo.run(ctx(10_000, ac.signal), { url: `redis://127.0.0.1:${stalled.port}` }));
+    const { error: err, ms } = await stepFailure(redisInfo.run(ctx(10_000, ac.signal), { url: `redis://127.0.0.1:${stalled.port}` }));
     expect(err.message).toMatch(/step was interrupted/);
     expect(ms).toBeLessThan(1000);
   });
@@ -129,7 +119,7 @@ describe('a stalled server (accepts, never answers)', () => {
 
 describe('other failures', () => {
   it('an unroutable host fails within the timeout', async () => {
-    const { err, ms } = await failure(redisInfo.run(ctx(800), { url: `redis://:${SECRET}@10.255.255.1:6379` }));
+    const { error: err, ms } = await stepFailure(redisInfo.run(ctx(800), { url: `redis://:${SECRET}@10.255.255.1:6379` }));
     // Depending on the network: no route, silence, or a proxy that answers in HTTP.
     expect(err.message).toMatch(
       /^redis at redis:\/\/:\*\*\*@10\.255\.255\.1:6379 (did not answer within 800ms|is not reachable|refused|does not speak the Redis protocol)/,
@@ -139,7 +129,7 @@ describe('other failures', () => {
   });
 
   it('an unknown host is named as such', async () => {
-    const { err, ms } = await failure(redisInfo.run(ctx(3000), { url: 'redis://no-such-host.invalid:6379' }));
+    const { error: err, ms } = await stepFailure(redisInfo.run(ctx(3000), { url: 'redis://no-such-host.invalid:6379' }));
     expect(err.message).toMatch(/^redis at redis:\/\/no-such-host\.invalid:6379(: host not found| did not answer within 3s)/);
     expect(ms).toBeLessThan(4000);
   });
@@ -147,7 +137,7 @@ describe('other failures', () => {
   it('a server that is not Redis is reported as such', async () => {
     const web = await server((s) => s.on('data', () => s.end('HTTP/1.1 400 Bad Request\r\n\r\n')));
     try {
-      const { err } = await failure(redisInfo.run(ctx(3000), { url: `redis://127.0.0.1:${web.port}` }));
+      const { error: err } = await stepFailure(redisInfo.run(ctx(3000), { url: `redis://127.0.0.1:${web.port}` }));
       expect(err.message).toBe(`redis at redis://127.0.0.1:${web.port} does not speak the Redis protocol (got "H" as reply type byte)`);
     } finally {
       await web.close();
@@ -157,7 +147,7 @@ describe('other failures', () => {
   it('a server that hangs up is reported as such', async () => {
     const rude = await server((s) => s.destroy());
     try {
-      const { err } = await failure(redisInfo.run(ctx(3000), { url: `redis://127.0.0.1:${rude.port}` }));
+      const { error: err } = await stepFailure(redisInfo.run(ctx(3000), { url: `redis://127.0.0.1:${rude.port}` }));
       expect(err.message).toMatch(/closed the connection|refused/);
     } finally {
       await rude.close();
@@ -167,7 +157,7 @@ describe('other failures', () => {
   it('rejected credentials are reported without the password', async () => {
     const strict = await server((s) => s.on('data', () => s.write('-WRONGPASS invalid username-password pair or user is disabled.\r\n')));
     try {
-      const { err } = await failure(redisInfo.run(ctx(3000), { url: `redis://app:${SECRET}@127.0.0.1:${strict.port}` }));
+      const { error: err } = await stepFailure(redisInfo.run(ctx(3000), { url: `redis://app:${SECRET}@127.0.0.1:${strict.port}` }));
       expect(err.message).toBe(
         `redis at redis://app:***@127.0.0.1:${strict.port} rejected the credentials: WRONGPASS invalid username-password pair or user is disabled.`,
       );
@@ -191,7 +181,7 @@ describe('other failures', () => {
   });
 
   it('withRedis bounds slow work by the step timeout', async () => {
-    const { err, ms } = await failure(
+    const { error: err, ms } = await stepFailure(
       withRedis(ctx(600), 'redis://127.0.0.1:6379', () => new Promise((r) => setTimeout(r, 5000).unref())),
     );
     expect(err.message).toBe('redis at redis://127.0.0.1:6379: step did not finish within 600ms');
