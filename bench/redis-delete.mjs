@@ -2,9 +2,8 @@
 // vs the redis.delete-pattern step, each on a freshly seeded keyspace with a
 // client PINGing alongside; session:/lock: keys must survive the native run.
 // BENCH_SCALE=0.1 for a quick run, BENCH_RUNS=3 for medians. Needs `npm run build`.
-import os from 'node:os';
 import { redisDeletePattern, redisPrefixes } from '../dist/steps/redis/index.js';
-import { DB, DB_URL, RUNS, SCALE, ctx, flush, idlePing, measured, median, r1, seed, shell } from './lib/redis-common.mjs';
+import { DB, DB_URL, RUNS, SCALE, ctx, flush, idlePing, measured, comparison, seed, shell } from './lib/redis-common.mjs';
 
 const PATTERN = 'cache:wms:stock:*';
 const matching = Math.round(550_000 * SCALE);
@@ -54,25 +53,11 @@ for (let i = 0; i < RUNS; i++) {
 }
 await flush();
 
-const baselineMs = median(base.map((b) => b.ms));
-const nativeMs = median(native.map((n) => n.ms));
 console.log(
   JSON.stringify({
     bench: 'redis.delete-pattern',
     keys: matching,
-    runs: RUNS,
-    baselineMs: Math.round(baselineMs),
-    nativeMs: Math.round(nativeMs),
-    speedup: r1(baselineMs / nativeMs),
-    baselineP99Ms: r1(median(base.map((b) => b.ping.p99))),
-    nativeP99Ms: r1(median(native.map((n) => n.ping.p99))),
-    baselineP50Ms: r1(median(base.map((b) => b.ping.p50))),
-    nativeP50Ms: r1(median(native.map((n) => n.ping.p50))),
-    idleP99Ms: r1(idle.p99),
-    // Server CPU per run: independent of what else the machine is doing.
-    baselineRedisCpuMs: Math.round(median(base.map((b) => b.redisCpuMs))),
-    nativeRedisCpuMs: Math.round(median(native.map((n) => n.redisCpuMs))),
-    loadAvg: r1(os.loadavg()[0]),
+    ...comparison(base, native, idle),
     deleted,
     allMatchingGone,
     protectedIntact,

@@ -1,9 +1,8 @@
 // Key-prefix histogram over 1,000,000 keys: the shell pipeline on-call people
 // use today vs the redis.prefixes step, each with a client PINGing alongside.
 // BENCH_SCALE=0.1 for a quick run, BENCH_RUNS=3 for medians. Needs `npm run build`.
-import os from 'node:os';
 import { redisPrefixes } from '../dist/steps/redis/index.js';
-import { DB, DB_URL, RUNS, SCALE, ctx, dbsize, flush, idlePing, measured, median, r1, seed, shell } from './lib/redis-common.mjs';
+import { DB, DB_URL, RUNS, SCALE, ctx, dbsize, flush, idlePing, measured, comparison, seed, shell } from './lib/redis-common.mjs';
 
 const N = Math.round(1_000_000 * SCALE);
 const families = [
@@ -46,8 +45,6 @@ for (let i = 0; i < RUNS; i++) {
 const after = await dbsize();
 await flush();
 
-const baselineMs = median(base.map((b) => b.ms));
-const nativeMs = median(native.map((n) => n.ms));
 const sameCounts =
   Object.keys(baselineCounts).length === Object.keys(nativeCounts).length &&
   Object.entries(baselineCounts).every(([p, n]) => nativeCounts[p] === n);
@@ -55,19 +52,7 @@ console.log(
   JSON.stringify({
     bench: 'redis.prefixes',
     keys,
-    runs: RUNS,
-    baselineMs: Math.round(baselineMs),
-    nativeMs: Math.round(nativeMs),
-    speedup: r1(baselineMs / nativeMs),
-    baselineP99Ms: r1(median(base.map((b) => b.ping.p99))),
-    nativeP99Ms: r1(median(native.map((n) => n.ping.p99))),
-    baselineP50Ms: r1(median(base.map((b) => b.ping.p50))),
-    nativeP50Ms: r1(median(native.map((n) => n.ping.p50))),
-    idleP99Ms: r1(idle.p99),
-    // Server CPU per run: independent of what else the machine is doing.
-    baselineRedisCpuMs: Math.round(median(base.map((b) => b.redisCpuMs))),
-    nativeRedisCpuMs: Math.round(median(native.map((n) => n.redisCpuMs))),
-    loadAvg: r1(os.loadavg()[0]),
+    ...comparison(base, native, idle),
     countsMatchBaseline: sameCounts,
     // Read-only: the keyspace is the same size afterwards.
     protectedIntact: after === keys,

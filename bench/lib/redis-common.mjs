@@ -167,3 +167,24 @@ export const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 export const r1 = (x) => (x == null ? null : Math.round(x * 100) / 100);
+
+/** The side-by-side figures both Redis benchmarks report: time, speedup, the
+ *  concurrent client's latency, and server CPU (steadier than wall time on a busy machine). */
+export function comparison(base, native, idle) {
+  const baselineMs = median(base.map((b) => b.ms));
+  const nativeMs = median(native.map((n) => n.ms));
+  return {
+    runs: RUNS,
+    baselineMs: Math.round(baselineMs),
+    nativeMs: Math.round(nativeMs),
+    speedup: r1(baselineMs / nativeMs),
+    baselineP99Ms: r1(median(base.map((b) => b.ping.p99))),
+    nativeP99Ms: r1(median(native.map((n) => n.ping.p99))),
+    baselineP50Ms: r1(median(base.map((b) => b.ping.p50))),
+    nativeP50Ms: r1(median(native.map((n) => n.ping.p50))),
+    idleP99Ms: r1(idle.p99),
+    baselineRedisCpuMs: Math.round(median(base.map((b) => b.redisCpuMs))),
+    nativeRedisCpuMs: Math.round(median(native.map((n) => n.redisCpuMs))),
+    loadAvg: r1(os.loadavg()[0]),
+  };
+}
