@@ -140,6 +140,7 @@ export async function runCommand(id: string, opts: RunOpts): Promise<void> {
     ...(opts.option ? { option: opts.option } : {}),
     approve: opts.approve ?? [],
     nonInteractive: !!opts.nonInteractive,
+    commandMutation: (await loadMachinery()).renderedMutation,
     prompter: makePrompter(opts),
     stepTypes,
     env,

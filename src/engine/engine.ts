@@ -53,6 +53,9 @@ export interface EngineOptions {
   approve?: string[];
   nonInteractive?: boolean;
   prompter: Prompter;
+  /** What a rendered command changes ("deletes with kubectl delete"), or undefined for
+   *  a read. The CLI passes lint's classifier; a read step whose command mutates becomes a write. */
+  commandMutation?: (cmd: RenderedCommand) => string | undefined;
   /** Native step types by name (the catalog, or fixtures in tests). */
   stepTypes?: (name: string) => StepType | undefined;
   clock?: Clock;
@@ -596,6 +599,13 @@ export class Engine {
         const cmd = renderCommand(step, path, this.scope);
         const target = cmd.shell ? scriptTarget(cmd.display, this.env) : argvTarget([cmd.file, ...cmd.args], this.env);
         action = { type: 'run', cmd, ...(target ? { target } : {}) };
+        // Lint judges the template; a value can still turn it into a write
+        // (`kubectl ${{ params.verb }} pod x` with verb=delete). Judge what will run.
+        const mutation = effect === 'read' ? this.o.commandMutation?.(cmd) : undefined;
+        if (mutation) {
+          effect = 'write';
+          this.note(`step "${step.id}" is declared read, but the command it renders ${mutation}: treated as a write, approval needed`, 'warn', step.id);
+        }
       } else if (kind === 'check') {
         const stepType = this.o.stepTypes?.(step.check!);
         if (!stepType) {
@@ -714,7 +724,11 @@ export class Engine {
 
   private async one(step: Step, ctx: Ctx): Promise<void> {
     const r = this.prepare(step, ctx);
-    if (!r) return;
+    if (r) await this.runPrepared(r);
+  }
+
+  private async runPrepared(r: Ready): Promise<void> {
+    const { step, ctx } = r;
     if (r.kind === 'message') {
       this.emit(this.startedEvent(r));
       this.finish(step, ctx, r.kind, r.effect, { status: 'ok', summary: `${r.action.type === 'message' ? r.action.message.channel : ''}`, attempts: 1 }, 0, this.finishedExtra(r));
@@ -738,8 +752,15 @@ export class Engine {
 
   private async batch(steps: Step[], ctx: Ctx): Promise<void> {
     // Settled steps (skipped, restored) report as they are prepared, in order.
-    const ready = steps.map((s) => this.prepare(s, ctx)).filter((r): r is Ready => r !== undefined);
-    if (!ready.length) return;
+    const prepared = steps.map((s) => this.prepare(s, ctx)).filter((r): r is Ready => r !== undefined);
+    // A read whose rendered command turned out to mutate leaves the batch: it
+    // goes through approval (or is only planned in a dry-run) on its own, after.
+    const ready = prepared.filter((r) => r.effect === 'read');
+    const writes = prepared.filter((r) => r.effect !== 'read');
+    if (!ready.length) {
+      for (const r of writes) await this.runPrepared(r);
+      return;
+    }
     for (const r of ready) this.emit(this.startedEvent(r, ready.length > 1));
     const run = limiter(Math.max(1, this.o.maxParallel ?? 8));
     const pending = ready.map((r) =>
@@ -757,6 +778,7 @@ export class Engine {
       finished.push([r, f]);
     }
     for (const [r, f] of finished) this.policy(r, f);
+    for (const r of writes) await this.runPrepared(r);
   }
 
   private async manual(r: Ready): Promise<void> {

@@ -596,3 +596,21 @@ const PROGRAMS: Record<string, Handler> = {
 function podman(words: Word[], depth: number): Finding[] {
   return docker(words, depth);
 }
+
+/** What a command about to run changes ("runs \"kubectl delete\""), judged on
+ *  the rendered argv or script rather than the template; undefined for a read.
+ *  The engine uses it so a value cannot turn a read step into an unapproved write. */
+export function renderedMutation(cmd: { file: string; args: string[]; shell: boolean; display: string }): string | undefined {
+  const toWords = (values: string[]): Word[] => values.map((value) => ({ value, path: [], offset: 0 }));
+  let commands: Word[][];
+  try {
+    commands = cmd.shell ? shellCommands(cmd.display).map((c) => toWords(c.map((t) => t.value))) : [toWords([cmd.file, ...cmd.args])];
+  } catch {
+    return undefined;
+  }
+  for (const words of commands) {
+    const found = analyze(words).find((f) => f.kind === 'mutation');
+    if (found?.kind === 'mutation') return `runs "${found.what}"`;
+  }
+  return undefined;
+}

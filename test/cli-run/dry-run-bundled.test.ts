@@ -113,6 +113,9 @@ describe('dry-run of every bundled runbook spawns no write', () => {
         return !(byCheck && mutation.length === 0);
       });
       expect(unexplained).toEqual([]);
+      // And whatever was spawned, lint's analysis of the argv itself finds no write.
+      const mutating = rec.commands().filter((c) => analyze(c.argv.map((value) => ({ value, path: [], offset: 0 }))).some((f) => f.kind === 'mutation'));
+      expect(mutating).toEqual([]);
       // The journal holds the same story.
       const journal = readdirSync(join(t.dir, 'runs')).map((f) => readFileSync(join(t.dir, 'runs', f), 'utf8')).join('');
       expect(journal.trim().split('\n').length).toBe(events.length);
