@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { Engine } from '../engine/engine.js';
 import { RUN_ID, findJournal, journalDir, readJournal } from '../engine/journal.js';
 import { JournalError, resumeStateFrom } from '../engine/resume.js';
-import { parseSets } from '../engine/params.js';
+import { parseSets, secretDigest } from '../engine/params.js';
 import { loadMachinery } from '../lint/load-machinery.js';
 import { MASK } from '../engine/redact.js';
 import { formatDiagnosticLine } from '../runbook/diagnostic.js';
@@ -85,10 +85,26 @@ export async function resumeCommand(runId: string, opts: ResumeOpts): Promise<vo
   const option = opts.option ?? state.options.option;
   const env = process.env;
   const p = params(runbook, sets, env);
+  // Secrets are journaled as fingerprints: a resumed run must act on the very
+  // values the original run showed and had approved, not on a default.
   for (const name of p.secretNames) {
-    if (state.params[name] === MASK && p.sources[name] === 'unset') {
-      throw new CliError(`secret parameter "${name}" is not in the journal; provide it through ${runbook.params?.[name]?.env ? `env ${runbook.params[name]!.env}` : 'its environment variable'} to resume`, EXIT.usage);
+    const how = `--set ${name}=…${runbook.params?.[name]?.env ? ` or env ${runbook.params[name]!.env}` : ''}`;
+    const digest = state.secretDigests[name];
+    const now = p.sources[name] === 'unset' ? undefined : secretDigest(runId, String(p.values[name]));
+    if (digest === undefined) {
+      if (state.params[name] === MASK && now === undefined) {
+        throw new CliError(`secret parameter "${name}" is not in the journal; give it again with ${how} to resume`, EXIT.usage);
+      }
+      continue;
     }
+    if (now === digest) continue;
+    const was = state.paramSources[name] === 'default' ? 'its default' : `a value given by ${state.paramSources[name] === 'env' ? 'env' : '--set'}`;
+    throw new CliError(
+      now === undefined || p.sources[name] === 'default'
+        ? `secret parameter "${name}" had ${was} when run ${runId} started; give the same value again with ${how} to resume`
+        : `secret parameter "${name}" is not the value run ${runId} started with; resume with the same value (${how})`,
+      EXIT.usage,
+    );
   }
   checkApprovals(runbook, opts.approve);
   const timeout = defaultTimeout(env);

@@ -24,7 +24,7 @@ import {
   type StepStatus,
   type Subscriber,
 } from './events.js';
-import { publicParams, type ResolvedParams } from './params.js';
+import { publicParams, secretDigests, type ResolvedParams } from './params.js';
 import { PromptInterrupted, type PromptChoice, type Prompter } from './prompter.js';
 import { Redactor } from './redact.js';
 import { scheduleReminders } from './reminders.js';
@@ -299,6 +299,8 @@ export class Engine {
         v: 1,
         runbook: this.runbookRef,
         params: publicParams(this.o.params),
+        paramSources: this.o.params.sources,
+        secretDigests: secretDigests(this.runId, this.o.params),
         options: this.optionsRecord,
         user: this.user,
         startedAt: new Date(this.startedAt).toISOString(),

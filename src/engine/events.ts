@@ -55,6 +55,10 @@ export type EngineEventBody =
       v: 1;
       runbook: RunbookRef;
       params: Record<string, unknown>;
+      /** Where each value came from: set, env, default, unset. */
+      paramSources?: Record<string, string>;
+      /** Fingerprints of secret values (see secretDigest), so resume can demand the same ones. */
+      secretDigests?: Record<string, string>;
       options: RunOptionsRecord;
       user: string;
       startedAt: string;

@@ -11,6 +11,8 @@ export interface ResumeState {
   runbook: RunbookRef;
   /** Parameters as journaled (secret ones are "***" and must be supplied again). */
   params: Record<string, unknown>;
+  paramSources: Record<string, string>;
+  secretDigests: Record<string, string>;
   options: RunOptionsRecord;
   /** The last step-finished of each step. */
   finished: Map<string, EventOf<'step-finished'>>;
@@ -79,6 +81,8 @@ export function resumeStateFrom(contents: JournalContents): ResumeState {
     startedAt: Date.parse(start.startedAt ?? start.at),
     runbook: start.runbook,
     params: start.params,
+    paramSources: start.paramSources ?? {},
+    secretDigests: start.secretDigests ?? {},
     options,
     finished,
     inDoubt,

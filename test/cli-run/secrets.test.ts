@@ -42,3 +42,42 @@ test.each([
     expect(started.params.token).toBe('***');
   }
 });
+
+describe('resume demands the secrets the run started with', () => {
+  const start = async () => {
+    const runs = join(t.dir, 'runs');
+    const env = { ...process.env, ONCALL_STATE_DIR: runs, ONCALL_TEST_WRITE_LOG: join(t.dir, 'w.log'), NO_COLOR: '1', FIXTURE_TOKEN: undefined };
+    const first = await oncall(['--runbooks', FIXTURES, 'run', 'FIX-004', '--non-interactive', '--set', `token=${SET_TOKEN}`, '--set', `password=${SET_PASSWORD}`], { env });
+    expect(first.code).toBe(3);
+    const runId = first.stdout.match(/oncall resume (FIX-004-\S+)/)![1]!;
+    const resume = (args: string[], extra: Record<string, string> = {}) =>
+      oncall(['--runbooks', FIXTURES, 'resume', runId, '--non-interactive', '--approve', 'rotate-token', ...args], { env: { ...env, ...extra } });
+    return { runId, resume, writes: () => (readdirSync(t.dir).includes('w.log') ? readFileSync(join(t.dir, 'w.log'), 'utf8') : '') };
+  };
+
+  test('a secret given by --set does not silently fall back to its default', async () => {
+    const { runId, resume, writes } = await start();
+    const r = await resume([], { FIXTURE_TOKEN: SET_TOKEN });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`oncall: secret parameter "password" had a value given by --set when run ${runId} started; give the same value again with --set password=… to resume`);
+    expect(writes()).toBe('');
+  });
+
+  test('another value than the run started with is refused', async () => {
+    const { runId, resume, writes } = await start();
+    const r = await resume(['--set', `password=${SET_PASSWORD}`], { FIXTURE_TOKEN: 'SomeOtherToken' });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`oncall: secret parameter "token" is not the value run ${runId} started with; resume with the same value (--set token=… or env FIXTURE_TOKEN)`);
+    expect(writes()).toBe('');
+  });
+
+  test('the same values resume, and the journal still holds neither', async () => {
+    const { resume, writes } = await start();
+    const r = await resume(['--set', `password=${SET_PASSWORD}`], { FIXTURE_TOKEN: SET_TOKEN });
+    expect(r.code).toBe(0);
+    expect(writes().trim()).toBe(`rotate ${SET_TOKEN} ${SET_PASSWORD}`);
+    const journal = journalText(join(t.dir, 'runs'));
+    expect(journal).not.toContain(SET_TOKEN);
+    expect(journal).not.toContain(SET_PASSWORD);
+  });
+});
