@@ -1,6 +1,8 @@
 // oncall resume <RUN_ID>: read the journal, reload the runbook (warning when
 // it changed), and continue after the last completed step. Completed writes
 // never run again; a write whose outcome is unknown needs a fresh approval.
+import { resolve } from 'node:path';
+import { shellQuote } from '../engine/render.js';
 import { existsSync } from 'node:fs';
 import { Engine } from '../engine/engine.js';
 import { RUN_ID, findJournal, journalDir, readJournal } from '../engine/journal.js';
@@ -124,6 +126,7 @@ export async function resumeCommand(runId: string, opts: ResumeOpts): Promise<vo
     resumeApprove: opts.approve ?? [],
     nonInteractive: !!opts.nonInteractive,
     commandMutation: (await loadMachinery()).renderedMutation,
+    ...(opts.journalDir ? { resumeFlags: ` --journal-dir ${shellQuote(resolve(opts.journalDir))}` } : {}),
     prompter: makePrompter(opts),
     stepTypes: await loadStepTypes(runbook),
     env,

@@ -1,5 +1,7 @@
 // oncall run <ID>: resolve parameters, check --option/--approve, open the
 // journal, and hand the runbook to the engine with the terminal attached.
+import { resolve } from 'node:path';
+import { shellQuote } from '../engine/render.js';
 import { createHash } from 'node:crypto';
 import { Engine } from '../engine/engine.js';
 import { parseDuration } from '../engine/duration.js';
@@ -141,6 +143,7 @@ export async function runCommand(id: string, opts: RunOpts): Promise<void> {
     approve: opts.approve ?? [],
     nonInteractive: !!opts.nonInteractive,
     commandMutation: (await loadMachinery()).renderedMutation,
+    ...(opts.journalDir ? { resumeFlags: ` --journal-dir ${shellQuote(resolve(opts.journalDir))}` } : {}),
     prompter: makePrompter(opts),
     stepTypes,
     env,

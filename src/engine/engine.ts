@@ -74,6 +74,8 @@ export interface EngineOptions {
   redactor?: Redactor;
   /** Continue a journaled run. */
   resume?: ResumeState;
+  /** Flags the printed `oncall resume` command needs to find this run again (" --journal-dir DIR"). */
+  resumeFlags?: string;
   /** Approvals given on the `oncall resume` command line (the only ones that cover in-doubt writes). */
   resumeApprove?: string[];
   hashChanged?: boolean;
@@ -336,7 +338,7 @@ export class Engine {
       outcome: result.outcome,
       exitCode: result.exitCode,
       message: result.message,
-      ...(resumable && !this.o.dryRun ? { resume: `oncall resume ${this.runId}${approveHint ? ` ${approveHint}` : ''}` } : {}),
+      ...(resumable && !this.o.dryRun ? { resume: `oncall resume ${this.runId}${this.o.resumeFlags ?? ''}${approveHint ? ` ${approveHint}` : ''}` } : {}),
       ...(approveHint ? { approveHint } : {}),
     });
     return { runId: this.runId, ...result };
@@ -520,7 +522,7 @@ export class Engine {
         const answer = await this.ask(
           this.o.prompter.choose(`Declined "${e.stepId}". Take another option, or stop?`, [
             ...others,
-            { value: '__stop', label: `Stop here (resume later with oncall resume ${this.runId})` },
+            { value: '__stop', label: `Stop here (resume later with oncall resume ${this.runId}${this.o.resumeFlags ?? ''})` },
           ]),
         );
         if (answer === '__stop') throw new Stop('stopped', 3, `stopped before write step "${e.stepId}": declined by ${this.user}`);

@@ -125,3 +125,15 @@ test('a runbook that fails lint never runs: a mutating command declared read wou
   expect(readLines(log())).toEqual([]);
   expect(journalEvents(join(t.dir, 'runs'))).toEqual([]);
 });
+
+test('with --journal-dir, the printed resume command finds the run again', async () => {
+  const journals = join(t.dir, 'elsewhere');
+  const first = await oncall(['--runbooks', FIXTURES, 'run', 'FIX-001', '--journal-dir', journals], { env: { ...env, ONCALL_STATE_DIR: undefined } });
+  expect(first.code).toBe(3);
+  const printed = first.stdout.match(/continue with: (oncall resume .*)$/m)![1]!;
+  expect(printed).toMatch(new RegExp(`^oncall resume FIX-001-\\S+ --journal-dir ${journals} --approve scale-consumers$`));
+  const args = printed.split(' ').slice(1);
+  const resumed = await oncall(['--runbooks', FIXTURES, ...args], { env: { ...env, ONCALL_STATE_DIR: undefined } });
+  expect(resumed.code).toBe(0);
+  expect(readLines(log())).toEqual(['scale smp-prod']);
+});
