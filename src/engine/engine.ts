@@ -204,7 +204,14 @@ export class Engine {
     this.user = o.user ?? currentUser(this.env);
     this.bus = new EventBus(o.runId, this.redactor, () => this.clock.now(), this.startedAt);
     if (o.resume) this.bus.setSeq(o.resume.lastSeq);
-    this.scope = new Scope(o.params.values, this.env, () => this.clock.now() - this.startedAt, o.source, o.file);
+    this.scope = new Scope(
+      o.params.values,
+      this.env,
+      () => this.clock.now() - this.startedAt,
+      o.source,
+      o.file,
+      new Set(Object.keys(o.params.sources).filter((name) => o.params.sources[name] === 'unset')),
+    );
     for (const loc of listSteps(o.runbook)) this.paths.set(loc.step.id, loc);
   }
 
@@ -647,7 +654,11 @@ export class Engine {
           });
           return undefined;
         }
-        return settle(declaredEffect, { status: 'failed', reason: 'expression', summary: e.message, attempts: 0 });
+        const failed: Finished = { status: 'failed', reason: 'expression', summary: e.message, attempts: 0 };
+        settle(declaredEffect, failed);
+        // A step that cannot be rendered failed like any other: a write stops the run.
+        this.policy({ step, ctx, effect: isWrite ? 'write' : declaredEffect }, failed);
+        return undefined;
       }
       throw e;
     }
@@ -708,7 +719,7 @@ export class Engine {
   }
 
   /** The failure policy: what a finished step means for the rest of the run. */
-  private policy(r: Ready, f: Finished): void {
+  private policy(r: Pick<Ready, 'step' | 'ctx' | 'effect'>, f: Finished): void {
     if (f.status === 'interrupted') throw new Stop('interrupted', 130, `interrupted during "${r.step.id}"`);
     if (f.status !== 'failed' || this.o.dryRun) return;
     const what = `${r.effect === 'write' ? 'write ' : ''}step "${r.step.id}" failed: ${f.summary}`;

@@ -115,7 +115,8 @@ export function resolveParams(
           `missing required parameter "${name}": set it with --set ${name}=VALUE${p.env ? ` or env ${p.env}` : ''}`,
         );
       }
-      values[name] = '';
+      // No value at all: left out, so a step that needs it fails (at file:line:col,
+      // "needs a value for parameter …") instead of running with an empty string.
       sources[name] = 'unset';
       continue;
     }

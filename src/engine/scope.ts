@@ -53,6 +53,8 @@ export class Scope {
     private readonly elapsedMs: () => number,
     private readonly source: SourceFile | undefined,
     file: string,
+    /** Declared parameters that got no value (no --set, env or default). */
+    private readonly unsetParams: ReadonlySet<string> = new Set(),
   ) {
     this.shownFile = displayPath(file);
   }
@@ -141,11 +143,16 @@ export class Scope {
     return { value };
   }
 
-  /** "the result of "lag" (failed)" for every step the expression reads that has no usable result. */
+  /** "the result of "lag" (failed)" for every step the expression reads that has no
+   *  usable result, and every parameter it reads that has no value. */
   missingResults(expression: string): string[] {
     const refs = this.refs(expression);
     const out = new Set<string>();
     for (const r of refs) {
+      if (r.root === 'params' && r.path[0] !== undefined && this.unsetParams.has(r.path[0])) {
+        out.add(`a value for parameter "${r.path[0]}" (none given, no default)`);
+        continue;
+      }
       if (r.root !== 'steps' || r.path.length < 2 || r.path[1] !== 'result') continue;
       const id = r.path[0]!;
       const s = this.steps.get(id);

@@ -11,6 +11,7 @@ import { locate, locateWithin, MAX_SOURCE_BYTES, parseSource, type SourceFile } 
 import type { Runbook } from '../runbook/types.js';
 import { manifestCatalog } from './inputs.js';
 import { buildModel } from './model.js';
+import { ID_MATCHES_FILE } from './rules/id-matches-file.js';
 import { rules as allRules } from './rules/index.js';
 import type { Catalog, Report, Rule, RuleContext, RuleVisitor } from './types.js';
 
@@ -20,6 +21,16 @@ export interface FileResult {
   /** The file's text, for showing the lines diagnostics point at ('' when not read). */
   text: string;
   diagnostics: Diagnostic[];
+  /** A schema-valid runbook's id and where it is, for the check across files (duplicateIds). */
+  runbookId?: RunbookId;
+}
+
+export interface RunbookId {
+  id: string;
+  line: number;
+  column: number;
+  /** The source line of the id: a worker sends no text back for a file without diagnostics. */
+  lineText: string;
 }
 
 export interface LintResult {
@@ -177,6 +188,34 @@ function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message);
 }
 
+/**
+ * Two runbooks linted together with the same id: `show`/`run` would pick one
+ * of them. An error on each later file (in file order), pointing at the first.
+ */
+function duplicateIds(files: FileResult[]): void {
+  const first = new Map<string, string>();
+  for (const f of files) {
+    const r = f.runbookId;
+    if (!r) continue;
+    const earlier = first.get(r.id);
+    if (earlier === undefined) {
+      first.set(r.id, f.file);
+      continue;
+    }
+    f.diagnostics.push({ file: f.file, line: r.line, column: r.column, severity: 'error', ruleId: ID_MATCHES_FILE, message: `runbook id "${r.id}" is already defined in ${earlier}` });
+    f.diagnostics.sort(compareDiagnostics);
+    // Stripped by a worker (no diagnostics there): enough text for the excerpt.
+    if (!f.text) f.text = '\n'.repeat(r.line - 1) + r.lineText;
+  }
+}
+
+/** The checks that need every file: run once on the whole result (not per worker share). */
+function acrossFiles(result: LintResult, rules: readonly Rule[]): LintResult {
+  if (!rules.some((r) => r.meta.id === ID_MATCHES_FILE)) return result;
+  duplicateIds(result.files);
+  return combine(result.files);
+}
+
 /** Combines per-file results (from the main thread and workers) in file order. */
 export function combine(files: FileResult[]): LintResult {
   files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
@@ -189,6 +228,12 @@ export function combine(files: FileResult[]): LintResult {
     }
   }
   return { files, errorCount, warningCount };
+}
+
+function runbookId(l: Loaded): RunbookId | undefined {
+  if (typeof l.runbook?.id !== 'string') return undefined;
+  const { line, column } = locate(l.source, ['id'], 'value');
+  return { id: l.runbook.id, line, column, lineText: l.text.split('\n', line)[line - 1] ?? '' };
 }
 
 /**
@@ -235,7 +280,7 @@ class Linter {
       }
     }
     diagnostics.sort(compareDiagnostics);
-    return { file: l.file, text: l.text, diagnostics };
+    return { file: l.file, text: l.text, diagnostics, runbookId: l.runbook ? runbookId(l) : undefined };
   }
 }
 
@@ -244,7 +289,7 @@ export async function lintTexts(texts: Array<{ file: string; text: string }>, op
   const linter = new Linter(options.rules ?? allRules, options.catalog);
   const files: FileResult[] = [];
   for (const t of texts) files.push(await linter.lint(load(t.file, t.text)));
-  return combine(files);
+  return acrossFiles(combine(files), options.rules ?? allRules);
 }
 
 export interface FileEntry {
@@ -288,9 +333,9 @@ export async function lintPaths(paths: string[], options: LintOptions = {}): Pro
   if (workers > 0) {
     const { lintInParallel } = await import('./parallel.js');
     const result = await lintInParallel(entries, workers);
-    if (result) return result;
+    if (result) return acrossFiles(result, allRules);
   }
-  return lintEntries(entries, options);
+  return acrossFiles(await lintEntries(entries, options), options.rules ?? allRules);
 }
 
 /**

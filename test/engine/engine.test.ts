@@ -115,6 +115,22 @@ describe('step features', () => {
     expect(f.summary).toMatch(/^inline\.yaml:8:\d+: cannot evaluate "params\.nope == 'x'": no such key: nope$/);
   });
 
+  test('a parameter with no value fails the steps that need it; nothing runs with an empty string', async () => {
+    const r = await run(
+      runbook({
+        params: 'token: { secret: true, env: NO_SUCH_TOKEN_VAR, pattern: "^[a-z]+$" }',
+        detect: `steps:\n  - { id: show, effect: read, run: "${SCRIPTS}/ok.sh token=\${{ params.token }}" }`,
+        mitigate: `options:\n  - id: rotate\n    title: Rotate\n    recommend: "true"\n    steps:\n      - { id: rotate-token, effect: write, run: "${SCRIPTS}/write.sh rotate \${{ params.token }}" }`,
+      }),
+      { env, approve: ['rotate-token'], nonInteractive: true },
+    );
+    expect(r.step('show')).toMatchObject({ status: 'failed', reason: 'expression' });
+    expect(r.step('show')!.summary).toMatch(/needs a value for parameter "token" \(none given, no default\)$/);
+    expect(r.step('rotate-token')).toMatchObject({ status: 'failed', reason: 'expression' });
+    expect(r.result.exitCode).toBe(1);
+    expect(writes()).toEqual([]);
+  });
+
   test('until polls on the run clock, with progress, until the condition holds', async () => {
     const clock = new FakeClock();
     const r = await run(

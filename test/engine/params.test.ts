@@ -14,7 +14,8 @@ describe('resolveParams', () => {
   });
 
   test('--set beats env beats default; numbers stay numbers', () => {
-    expect(resolveParams(runbook, [], {}).values).toEqual({ namespace: 'smp-prod', replicas: 3, token: '' });
+    expect(resolveParams(runbook, [], {}).values).toEqual({ namespace: 'smp-prod', replicas: 3 });
+    expect(resolveParams(runbook, [], {}).sources.token).toBe('unset');
     expect(resolveParams(runbook, [], { NS: 'from-env' }).values.namespace).toBe('from-env');
     const r = resolveParams(runbook, ['namespace=from-set', 'replicas=5'], { NS: 'from-env' });
     expect(r.values).toMatchObject({ namespace: 'from-set', replicas: 5 });
@@ -51,7 +52,7 @@ describe('resolveParams', () => {
       { TOKEN: 'envtoken99' },
     );
     expect(r.secretValues.sort()).toEqual(['abc123xyz', 'envtoken99', 's3cr3tpw'].sort());
-    expect(publicParams(r)).toMatchObject({ token: '***', p: '***', url: 'redis://:s3cr3tpw@10.0.0.1:6379/0' });
+    expect(publicParams(r)).toMatchObject({ token: '***', url: 'redis://:s3cr3tpw@10.0.0.1:6379/0' });
     expect(() => resolveParams(rb({ p: { secret: true, pattern: '^[a-z]+$' } }), ['p=NotLower1'], {})).toThrow('invalid value for parameter "p": must match ^[a-z]+$');
   });
 

@@ -65,13 +65,17 @@ test('worker threads give the same report as one thread', () => {
   const many = join(tmp, 'many');
   mkdirSync(many);
   const valid = readFileSync(join(root, fixtures, 'valid/INC-100-valid.yaml'), 'utf8');
-  const broken = readFileSync(join(root, fixtures, 'references.yaml'), 'utf8');
-  for (let i = 0; i < 80; i++) writeFileSync(join(many, `INC-${100 + i}-x.yaml`), i % 10 === 3 ? broken : valid);
+  const broken = readFileSync(join(root, fixtures, 'INC-111-references.yaml'), 'utf8');
+  const withId = (text: string, id: string) => text.replace(/^id: .*$/m, `id: ${id}`);
+  for (let i = 0; i < 80; i++) writeFileSync(join(many, `INC-${100 + i}-x.yaml`), withId(i % 10 === 3 ? broken : valid, `INC-${100 + i}`));
+  // A duplicate id is found across the threads' shares, once.
+  writeFileSync(join(many, 'INC-100-copy.yaml'), valid);
   const one = oncall(['lint', many], { ONCALL_LINT_WORKERS: '0' });
   const two = oncall(['lint', many], { ONCALL_LINT_WORKERS: '2' });
   expect(one.code).toBe(1);
   expect(two).toEqual(one);
-  expect(one.stdout).toContain('48 problems (48 errors, 0 warnings) in 8 files');
+  expect(one.stdout).toContain(`INC-100-x.yaml:2:5: error runbook id "INC-100" is already defined in ${many}/INC-100-copy.yaml [id-matches-file]\n  id: INC-100\n      ^\n`);
+  expect(one.stdout).toContain('49 problems (49 errors, 0 warnings) in 9 files');
 });
 
 test('a clean directory exits 0', () => {
@@ -80,38 +84,38 @@ test('a clean directory exits 0', () => {
 });
 
 test('warnings alone exit 0', () => {
-  const r = oncall(['lint', `${fixtures}/warnings-only.yaml`]);
+  const r = oncall(['lint', `${fixtures}/INC-121-warnings-only.yaml`]);
   expect(r.code).toBe(0);
   expect(r.stdout).toContain('[param-pattern]');
   expect(r.stdout).toContain('1 problem (0 errors, 1 warning) in 1 file');
 });
 
 test('kubectl delete declared read fails lint', () => {
-  const r = oncall(['lint', `${fixtures}/mutating-command.yaml`]);
+  const r = oncall(['lint', `${fixtures}/INC-113-mutating-command.yaml`]);
   expect(r.code).toBe(1);
   expect(r.stdout).toContain(
-    `${fixtures}/mutating-command.yaml:10:27: error "kubectl delete" changes the system, but step "clean-pods" is declared effect: read; declare effect: write so it runs only after approval [mutating-command]`,
+    `${fixtures}/INC-113-mutating-command.yaml:10:27: error "kubectl delete" changes the system, but step "clean-pods" is declared effect: read; declare effect: write so it runs only after approval [mutating-command]`,
   );
 });
 
 test('errors in several files exit 1 and are sorted by file, line, column', () => {
-  const r = oncall(['lint', `${fixtures}/until-timing.yaml`, `${fixtures}/step-action.yaml`, `${fixtures}/valid`]);
+  const r = oncall(['lint', `${fixtures}/INC-119-until-timing.yaml`, `${fixtures}/INC-118-step-action.yaml`, `${fixtures}/valid`]);
   expect(r.code).toBe(1);
   const heads = r.stdout.split('\n').filter((l) => /^\S+:\d+:\d+: /.test(l));
   expect(heads.map((l) => l.split(': ')[0])).toEqual([
-    `${fixtures}/step-action.yaml:9:9`,
-    `${fixtures}/step-action.yaml:14:9`,
-    `${fixtures}/until-timing.yaml:13:58`,
+    `${fixtures}/INC-118-step-action.yaml:9:9`,
+    `${fixtures}/INC-118-step-action.yaml:14:9`,
+    `${fixtures}/INC-119-until-timing.yaml:13:58`,
   ]);
   expect(r.stdout).toMatch(/3 problems \(3 errors, 0 warnings\) in 2 files\n$/);
 });
 
 test('--format json prints an array, --format github annotations', () => {
-  const json = oncall(['lint', '--format', 'json', `${fixtures}/no-redis-keys.yaml`]);
+  const json = oncall(['lint', '--format', 'json', `${fixtures}/INC-114-no-redis-keys.yaml`]);
   expect(json.code).toBe(1);
   expect(JSON.parse(json.stdout)).toEqual([
     {
-      file: `${fixtures}/no-redis-keys.yaml`,
+      file: `${fixtures}/INC-114-no-redis-keys.yaml`,
       line: 10,
       column: 38,
       severity: 'error',
@@ -121,10 +125,10 @@ test('--format json prints an array, --format github annotations', () => {
   ]);
   const clean = oncall(['lint', '--format', 'json', `${fixtures}/valid`]);
   expect(clean).toEqual({ code: 0, stdout: '[]\n', stderr: '' });
-  const gh = oncall(['lint', '--format', 'github', `${fixtures}/no-redis-keys.yaml`]);
+  const gh = oncall(['lint', '--format', 'github', `${fixtures}/INC-114-no-redis-keys.yaml`]);
   expect(gh.code).toBe(1);
   expect(gh.stdout).toBe(
-    `::error file=${fixtures}/no-redis-keys.yaml,line=10,col=38,title=oncall no-redis-keys::redis-cli "KEYS" blocks the server while it walks every key; use redis-cli --scan --pattern 'cache:wms:*' or the redis.prefixes check [no-redis-keys]\n`,
+    `::error file=${fixtures}/INC-114-no-redis-keys.yaml,line=10,col=38,title=oncall no-redis-keys::redis-cli "KEYS" blocks the server while it walks every key; use redis-cli --scan --pattern 'cache:wms:*' or the redis.prefixes check [no-redis-keys]\n`,
   );
 });
 

@@ -42,7 +42,7 @@ test('there is a golden case for every rule and for YAML and schema errors', () 
     const out = join(dir, `${name}.out`);
     if (existsSync(out)) for (const h of headers(readFileSync(out, 'utf8'))) rules.add(h.ruleId!);
   }
-  for (const id of ['yaml-syntax', 'schema', 'unique-ids', 'references', 'expression-syntax', 'mutating-command', 'no-redis-keys', 'shell-syntax', 'param-pattern', 'check-inputs', 'step-action', 'until-timing', 'high-risk-write']) {
+  for (const id of ['yaml-syntax', 'schema', 'unique-ids', 'references', 'expression-syntax', 'mutating-command', 'no-redis-keys', 'shell-syntax', 'param-pattern', 'check-inputs', 'step-action', 'until-timing', 'high-risk-write', 'id-matches-file']) {
     expect([...rules]).toContain(id);
   }
 });

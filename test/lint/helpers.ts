@@ -20,6 +20,8 @@ export interface RuleCase {
   name: string;
   document: string;
   errors: ExpectedError[];
+  /** The file name the document is linted as (default test.yaml). */
+  file?: string;
 }
 
 /** The lines every test runbook starts with (4 lines: the body starts at line 5). */
@@ -29,12 +31,12 @@ export const HEADER = 'id: INC-100\ntitle: Test\nseverity: SEV-3\nalerts: [{ ale
 export const doc = (body: string): string => HEADER + body.replace(/^\n/, '');
 
 /** Diagnostics of `rule` alone on a schema-valid document (a schema error fails the test). */
-export function runRule(rule: Rule, document: string, catalog?: Catalog): Diagnostic[] {
-  const loaded = loadText('test.yaml', document);
+export function runRule(rule: Rule, document: string, catalog?: Catalog, file = 'test.yaml'): Diagnostic[] {
+  const loaded = loadText(file, document);
   if (loaded.diagnostics.length) {
     throw new Error(`test document is not schema-valid:\n${loaded.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`).join('\n')}`);
   }
-  return applyRules('test.yaml', loaded.source, loaded.value as Runbook, [rule], catalog).sort((a, b) => a.line - b.line || a.column - b.column);
+  return applyRules(file, loaded.source, loaded.value as Runbook, [rule], catalog).sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
 /** Registers one jest test per case. */
@@ -42,7 +44,7 @@ export function ruleTests(rule: Rule, cases: RuleCase[], catalog?: Catalog): voi
   beforeAll(() => loadCel());
   for (const c of cases) {
     test(c.name, () => {
-      const got = runRule(rule, c.document, catalog);
+      const got = runRule(rule, c.document, catalog, c.file);
       const shown = got.map((d) => `${d.line}:${d.column} ${d.severity} ${d.message}`).join('\n');
       expect({ count: got.length, shown }).toEqual({ count: c.errors.length, shown });
       c.errors.forEach((e, i) => {

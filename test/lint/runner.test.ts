@@ -32,7 +32,7 @@ stages:
       - { id: a, manual: y, bogus: 1 }
   resolve: {}
 `);
-  const r = await lintTexts([{ file: 'x.yaml', text }], { catalog: null });
+  const r = await lintTexts([{ file: 'INC-100-x.yaml', text }], { catalog: null });
   expect(r.files[0]!.diagnostics.map((d) => d.ruleId)).toEqual(['schema']);
 });
 
@@ -45,7 +45,7 @@ stages:
       - { id: a, manual: y }
   resolve: {}
 `);
-  const r = await lintTexts([{ file: 'x.yaml', text }], { catalog: null });
+  const r = await lintTexts([{ file: 'INC-100-x.yaml', text }], { catalog: null });
   const d = r.files[0]!.diagnostics;
   expect(d.map((x) => `${x.line}:${x.column} ${x.ruleId}`)).toEqual(['8:32 mutating-command', '8:45 shell-syntax', '9:15 unique-ids']);
   expect([r.errorCount, r.warningCount]).toEqual([3, 0]);

@@ -3,6 +3,7 @@ import type { Rule } from '../types.js';
 import { checkInputs } from './check-inputs.js';
 import { expressionSyntax } from './expression-syntax.js';
 import { highRiskWrite } from './high-risk-write.js';
+import { idMatchesFile } from './id-matches-file.js';
 import { mutatingCommand } from './mutating-command.js';
 import { noRedisKeys } from './no-redis-keys.js';
 import { paramPattern } from './param-pattern.js';
@@ -24,4 +25,5 @@ export const rules: readonly Rule[] = [
   checkInputs,
   untilTiming,
   highRiskWrite,
+  idMatchesFile,
 ];
