@@ -95,8 +95,11 @@ test('--option a --approve flush: every cache:wms:stock:* key goes, every sessio
   expect(r.events.at(-1)).toMatchObject({ type: 'run-finished', outcome: 'resolved', exitCode: 0 });
   expect(finished(r.events, 'flush')).toMatchObject({
     status: 'ok',
-    result: { pattern: 'cache:wms:stock:*', deleted: seed.stock.length, matched: seed.stock.length, protectedSkipped: 0, complete: true },
+    result: { pattern: 'cache:wms:stock:*', deleted: seed.stock.length, protectedSkipped: 0, complete: true },
   });
+  // SCAN may hand out a key twice while the table shrinks under the UNLINKs:
+  // `matched` counts SCAN hits, `deleted` is UNLINK's own (exact) count.
+  expect(finished(r.events, 'flush')!.result.matched).toBeGreaterThanOrEqual(seed.stock.length);
   expect(finished(r.events, 'memoryafter')!.result.usedMemoryPercent).toBeLessThan(70);
   expect(finished(r.events, 'memoryok')).toMatchObject({ status: 'ok' });
   expect(finished(r.events, 'evictionrate')).toMatchObject({ status: 'ok' });
