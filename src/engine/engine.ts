@@ -219,9 +219,10 @@ export class Engine {
     this.bus.subscribe(fn, opts);
   }
 
-  /** Ctrl-C: abort the running step (its process group is killed) and stop. */
-  interrupt(): void {
-    if (!this.aborter.signal.aborted) this.aborter.abort(new Stop('interrupted', 130, 'interrupted'));
+  /** Ctrl-C or a signal: abort the running step (its process group is killed) and stop.
+   *  `cause` names what arrived, so the operator reads "SIGTERM", not a Ctrl-C they never pressed. */
+  interrupt(cause = 'Ctrl-C'): void {
+    if (!this.aborter.signal.aborted) this.aborter.abort(new Stop('interrupted', 130, `interrupted (${cause})`));
   }
 
   get interrupted(): boolean {

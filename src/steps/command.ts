@@ -157,6 +157,12 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   }
 }
 
+/** "interrupted (SIGTERM)" when the run said why it stopped, else "interrupted". */
+function interruptCause(reason: unknown): string {
+  const message = reason instanceof Error ? reason.message : '';
+  return message.startsWith('interrupted') ? message : 'interrupted';
+}
+
 export async function runCommand(spec: CommandSpec, opts: CommandOptions): Promise<CommandResult> {
   const headBytes = opts.headBytes ?? 4 * 1024 * 1024;
   const tailBytes = opts.tailBytes ?? 1024 * 1024;
@@ -213,7 +219,7 @@ export async function runCommand(spec: CommandSpec, opts: CommandOptions): Promi
   const firstError = errorExcerpt(stdout, stderr, 1)[0];
   let shortMessage: string;
   if (timedOut) shortMessage = `timed out after ${formatMs(opts.timeoutMs)}; killed ${program} and its process group`;
-  else if (interrupted) shortMessage = `${program} was interrupted (Ctrl-C); killed its process group`;
+  else if (interrupted) shortMessage = `${program} was ${interruptCause(opts.signal?.reason)}; killed its process group`;
   else if (code === 'ENOENT') shortMessage = `command not found: ${program}`;
   else if (code === 'EACCES') shortMessage = `permission denied: ${program} is not executable`;
   else if (code && exitCode === null && !signal) shortMessage = `${program} could not start: ${code}`;

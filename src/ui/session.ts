@@ -44,10 +44,10 @@ export async function runSession(engine: Engine, journal: JournalWriter, opts: S
   else engine.subscribe(new TerminalRenderer({ write: writeOut, color: useColorFor(opts), journalFile: journal.file }).subscriber);
 
   let signals = 0;
-  const onSignal = (): void => {
+  const onSignal = (signal: NodeJS.Signals): void => {
     signals++;
     if (signals > 1) process.exit(130);
-    engine.interrupt();
+    engine.interrupt(signal === 'SIGINT' ? 'Ctrl-C' : signal);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

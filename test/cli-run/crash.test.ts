@@ -113,6 +113,7 @@ test('SIGINT aborts the running step, journals the interruption, prints the resu
     expect(await exited(child)).toBe(130);
     expect(Date.now() - t0).toBeLessThan(1500);
     expect(out).toContain(`continue with: oncall resume ${runIdOf(s)}`);
+    expect(out).toContain('interrupted (Ctrl-C)');
     const events = journalEvents(s.runs);
     expect(events.filter((e) => e.type === 'step-finished').at(-1)).toMatchObject({ stepId: 'r5', status: 'interrupted' });
     expect(events.at(-1)).toMatchObject({ type: 'run-finished', outcome: 'interrupted', exitCode: 130 });
@@ -122,6 +123,26 @@ test('SIGINT aborts the running step, journals the interruption, prints the resu
     expect(resumed.stdout).toContain('restored from the journal: r1, r2, w1, r3, w2, r4');
     expect(readLines(s.log)).toEqual(['w1', 'w2']);
     expect(finishedOk(s).sort()).toEqual([...STEPS].sort());
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('SIGTERM (systemd, CI, timeout) is named as such, not as a Ctrl-C', async () => {
+  const s = scenario();
+  try {
+    const child = spawn(process.execPath, [BIN, '--runbooks', FIXTURES, 'run', 'FIX-003', '--set', 'pause=0.2', '--set', 'lastPause=2', '--approve', 'w1', '--approve', 'w2'], {
+      cwd: ROOT,
+      env: s.env as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    await waitForStart(s, 'r5', child);
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(130);
+    expect(out).toContain('interrupted (SIGTERM)');
+    expect(out).not.toContain('Ctrl-C');
   } finally {
     s.cleanup();
   }
