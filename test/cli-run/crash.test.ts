@@ -97,23 +97,29 @@ describe('SIGKILL at each step, then resume', () => {
   });
 });
 
+/** A fully approved run of FIX-003, its output collected, waiting in its last (slow) read r5. */
+async function runUntilLastRead(s: Scenario): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, [BIN, '--runbooks', FIXTURES, 'run', 'FIX-003', '--set', 'pause=0.2', '--set', 'lastPause=2', '--approve', 'w1', '--approve', 'w2'], {
+    cwd: ROOT,
+    env: s.env as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  await waitForStart(s, 'r5', child);
+  return { child, output: () => out };
+}
+
 test('SIGINT aborts the running step, journals the interruption, prints the resume command; resume finishes', async () => {
   const s = scenario();
   try {
-    const child = spawn(process.execPath, [BIN, '--runbooks', FIXTURES, 'run', 'FIX-003', '--set', 'pause=0.2', '--set', 'lastPause=2', '--approve', 'w1', '--approve', 'w2'], {
-      cwd: ROOT,
-      env: s.env as NodeJS.ProcessEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    await waitForStart(s, 'r5', child);
+    const { child, output } = await runUntilLastRead(s);
     const t0 = Date.now();
     child.kill('SIGINT');
     expect(await exited(child)).toBe(130);
     expect(Date.now() - t0).toBeLessThan(1500);
-    expect(out).toContain(`continue with: oncall resume ${runIdOf(s)}`);
-    expect(out).toContain('interrupted (Ctrl-C)');
+    expect(output()).toContain(`continue with: oncall resume ${runIdOf(s)}`);
+    expect(output()).toContain('interrupted (Ctrl-C)');
     const events = journalEvents(s.runs);
     expect(events.filter((e) => e.type === 'step-finished').at(-1)).toMatchObject({ stepId: 'r5', status: 'interrupted' });
     expect(events.at(-1)).toMatchObject({ type: 'run-finished', outcome: 'interrupted', exitCode: 130 });
@@ -131,18 +137,11 @@ test('SIGINT aborts the running step, journals the interruption, prints the resu
 test('SIGTERM (systemd, CI, timeout) is named as such, not as a Ctrl-C', async () => {
   const s = scenario();
   try {
-    const child = spawn(process.execPath, [BIN, '--runbooks', FIXTURES, 'run', 'FIX-003', '--set', 'pause=0.2', '--set', 'lastPause=2', '--approve', 'w1', '--approve', 'w2'], {
-      cwd: ROOT,
-      env: s.env as NodeJS.ProcessEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    await waitForStart(s, 'r5', child);
+    const { child, output } = await runUntilLastRead(s);
     child.kill('SIGTERM');
     expect(await exited(child)).toBe(130);
-    expect(out).toContain('interrupted (SIGTERM)');
-    expect(out).not.toContain('Ctrl-C');
+    expect(output()).toContain('interrupted (SIGTERM)');
+    expect(output()).not.toContain('Ctrl-C');
   } finally {
     s.cleanup();
   }
