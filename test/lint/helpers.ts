@@ -31,6 +31,18 @@ export const HEADER = 'id: INC-100\ntitle: Test\nseverity: SEV-3\nalerts: [{ ale
 export const doc = (body: string): string => HEADER + body.replace(/^\n/, '');
 
 /** Diagnostics of `rule` alone on a schema-valid document (a schema error fails the test). */
+/** A runbook whose only detect step runs `run` (a step with id "s", on line 9). */
+export const runStep = (run: string, effect = 'read', extra = ''): string =>
+  doc(`
+stages:
+  detect:
+    steps:
+      - id: s
+        effect: ${effect}
+        run: ${run}${extra}
+  resolve: {}
+`);
+
 export function runRule(rule: Rule, document: string, catalog?: Catalog, file = 'test.yaml'): Diagnostic[] {
   const loaded = loadText(file, document);
   if (loaded.diagnostics.length) {

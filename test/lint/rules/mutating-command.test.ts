@@ -1,16 +1,7 @@
 import { mutatingCommand } from '../../../src/lint/rules/mutating-command.js';
-import { doc, ruleTests } from '../helpers.js';
+import { ruleTests, runStep } from '../helpers.js';
 
-const step = (run: string, effect = 'read', extra = '') =>
-  doc(`
-stages:
-  detect:
-    steps:
-      - id: s
-        effect: ${effect}
-        run: ${run}${extra}
-  resolve: {}
-`);
+const step = runStep;
 
 describe('mutating-command', () => {
   ruleTests(mutatingCommand, [

@@ -1,16 +1,7 @@
 import { shellSyntax } from '../../../src/lint/rules/shell-syntax.js';
-import { doc, ruleTests } from '../helpers.js';
+import { ruleTests, runStep } from '../helpers.js';
 
-const step = (run: string, extra = '') =>
-  doc(`
-stages:
-  detect:
-    steps:
-      - id: s
-        effect: read
-        run: ${run}${extra}
-  resolve: {}
-`);
+const step = (run: string, extra = '') => runStep(run, 'read', extra);
 
 describe('shell-syntax', () => {
   ruleTests(shellSyntax, [
