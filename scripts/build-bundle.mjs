@@ -12,6 +12,7 @@
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { moduleTable } from './lib/module-table.mjs';
 
 let ts;
 try {
@@ -72,20 +73,7 @@ let code = `'use strict';
 const __root = require('node:path').join(__dirname, ${JSON.stringify(relative(bundleDir, dist).split(sep).join('/') || '.')});
 const __url = (id) => require('node:url').pathToFileURL(require('node:path').join(__root, id)).href;
 const __import = typeof __dynamicImport === 'function' ? __dynamicImport : (specifier) => import(specifier);
-const __modules = {
-`;
-for (const [file, body] of modules) code += `${JSON.stringify(idOf(file))}: function (exports, module) {\n${body}\n},\n`;
-code += `};
-const __cache = {};
-function __load(id) {
-  const cached = __cache[id];
-  if (cached) return cached.exports;
-  const module = { exports: {} };
-  __cache[id] = module;
-  __modules[id].call(module.exports, module.exports, module);
-  return module.exports;
-}
-module.exports = Object.assign({}, __load(${JSON.stringify(idOf(entry))}), { builtFrom: ${statSync(entry).mtimeMs} });
+${moduleTable([...modules].map(([file, body]) => [idOf(file), body]))}module.exports = Object.assign({}, __load(${JSON.stringify(idOf(entry))}), { builtFrom: ${statSync(entry).mtimeMs} });
 `;
 writeFileSync(out, code);
 console.log(`build-bundle: lint (${modules.size} modules)`);

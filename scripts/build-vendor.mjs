@@ -1,5 +1,5 @@
 // Bundles the libraries every `oncall lint/show/run` start needs — yaml
-// (72 CommonJS files), @marcbachmann/cel-js (14 ES modules), commander (7) —
+// (72 CommonJS files) and @marcbachmann/cel-js (14 ES modules) —
 // into one CommonJS file each under dist/vendor/. Node 20 spends ~35 ms resolving and
 // linking each of them file by file and ~8–15 ms loading a single file; this
 // is most of the gap between `oncall lint` and `node -e ''`.
@@ -9,6 +9,7 @@
 // the TypeScript compiler, already a dev dependency).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { moduleTable } from './lib/module-table.mjs';
 import { dirname, join, relative } from 'node:path';
 
 const require = createRequire(import.meta.url);
@@ -42,19 +43,8 @@ function bundle(entry, patch = (code) => code) {
     modules.set(file, patch(code));
   };
   visit(entry);
-  let out = "'use strict';\nconst __modules = {\n";
-  for (const [file, code] of modules) out += `${JSON.stringify(relative(root, file))}: function (exports, module, require, __load) {\n${code}\n},\n`;
-  out += `};
-const __cache = {};
-function __load(id) {
-  const cached = __cache[id];
-  if (cached) return cached.exports;
-  const module = { exports: {} };
-  __cache[id] = module;
-  __modules[id].call(module.exports, module.exports, module, require, __load);
-  return module.exports;
-}
-module.exports = __load(${JSON.stringify(relative(root, entry))});
+  let out = `'use strict';\n${moduleTable([...modules].map(([file, code]) => [relative(root, file), code]))}`;
+  out += `module.exports = __load(${JSON.stringify(relative(root, entry))});
 `;
   return { code: out, count: modules.size };
 }
@@ -72,8 +62,6 @@ const targets = [
     patch: (code) => code.replace(/\bnode_process\.env\.LOG_TOKENS\b/g, '__yamlLogTokens').replace(/\bnode_process\.env\.LOG_STREAM\b/g, '__yamlLogStream'),
   },
   { name: 'cel-js', entry: require.resolve('@marcbachmann/cel-js') },
-  // Not used by lint itself: for src/cli/main.ts, which can load it with loadCjs() (see the report).
-  { name: 'commander', entry: require.resolve('commander') },
 ];
 for (const t of targets) {
   try {
