@@ -76,10 +76,12 @@ try {
       console.warn(`build-schema: input schema of ${name} does not compile: ${e.message}`);
     }
     const home = dynamicHomes.get(name);
+    // Each input's declared type only: lint's untyped-value rule needs no more of the schema.
+    const inputTypes = Object.fromEntries(Object.entries(schema.properties ?? {}).filter(([, p]) => p && p.type).map(([k, p]) => [k, { type: p.type }]));
     if (typeof type.effectOf === 'function' && !home) throw new Error(`cannot find the module that exports ${name}`);
     entries.push(
       `  ${JSON.stringify(name)}: { effect: ${JSON.stringify(type.effect)}, description: ${JSON.stringify(type.description ?? '')}, ` +
-        `dynamic: ${home ? JSON.stringify(home) : 'null'}, hash: ${JSON.stringify(schemaHash(JSON.stringify(schema)))}, validate: ${validate} }`,
+        `dynamic: ${home ? JSON.stringify(home) : 'null'}, inputTypes: ${JSON.stringify(inputTypes)}, hash: ${JSON.stringify(schemaHash(JSON.stringify(schema)))}, validate: ${validate} }`,
     );
     inputs++;
   }

@@ -63,6 +63,13 @@ const targets = [
   },
   { name: 'cel-js', entry: require.resolve('@marcbachmann/cel-js') },
 ];
+// mvdan-sh is already one CommonJS file: copied as it is, so it loads through the code cache too.
+try {
+  writeFileSync(new URL('mvdan-sh.cjs', outDir), readFileSync(require.resolve('mvdan-sh'), 'utf8'));
+  console.log('build-vendor: mvdan-sh (copied)');
+} catch (e) {
+  console.warn(`build-vendor: mvdan-sh not copied (${e.message}); it loads from node_modules`);
+}
 for (const t of targets) {
   try {
     const { code, count } = bundle(t.entry, t.patch);

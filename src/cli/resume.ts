@@ -8,7 +8,6 @@ import { Engine } from '../engine/engine.js';
 import { RUN_ID, findJournal, journalDir, readJournal } from '../engine/journal.js';
 import { JournalError, resumeStateFrom } from '../engine/resume.js';
 import { parseSets, secretDigest } from '../engine/params.js';
-import { loadMachinery } from '../lint/load-machinery.js';
 import { MASK } from '../engine/redact.js';
 import { formatDiagnosticLine } from '../runbook/diagnostic.js';
 import { asRunbook, loadFile, type LoadedFile } from '../runbook/load.js';
@@ -125,7 +124,6 @@ export async function resumeCommand(runId: string, opts: ResumeOpts): Promise<vo
     approve: [...state.options.approve, ...(opts.approve ?? [])],
     resumeApprove: opts.approve ?? [],
     nonInteractive: !!opts.nonInteractive,
-    commandMutation: (await loadMachinery()).renderedMutation,
     ...(opts.journalDir ? { resumeFlags: ` --journal-dir ${shellQuote(resolve(opts.journalDir))}` } : {}),
     prompter: makePrompter(opts),
     stepTypes: await loadStepTypes(runbook),

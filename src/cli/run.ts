@@ -142,7 +142,6 @@ export async function runCommand(id: string, opts: RunOpts): Promise<void> {
     ...(opts.option ? { option: opts.option } : {}),
     approve: opts.approve ?? [],
     nonInteractive: !!opts.nonInteractive,
-    commandMutation: (await loadMachinery()).renderedMutation,
     ...(opts.journalDir ? { resumeFlags: ` --journal-dir ${shellQuote(resolve(opts.journalDir))}` } : {}),
     prompter: makePrompter(opts),
     stepTypes,

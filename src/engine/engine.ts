@@ -3,6 +3,8 @@
 // everything as events. It knows no terminal: the UI, the --json writer and
 // the journal subscribe; prompts come in through a Prompter.
 import { userInfo } from 'node:os';
+import { describeFindings, judgeRendered } from '../commands/rendered.js';
+import { maskUrl } from '../commands/words.js';
 import { stringify } from '../runbook/expressions.js';
 import type { DocPath, SourceFile } from '../runbook/source.js';
 import type { Escalation, MitigationOption, Runbook, StageName, Step } from '../runbook/types.js';
@@ -31,7 +33,6 @@ import { scheduleReminders } from './reminders.js';
 import { renderCommand, type RenderedCommand } from './render.js';
 import type { ResumeState } from './resume.js';
 import { LocatedError, Scope, type StepState } from './scope.js';
-import { argvTarget, maskUrl, scriptTarget } from './target.js';
 import { batches, listSteps, type StepLocation } from './walk.js';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -53,9 +54,6 @@ export interface EngineOptions {
   approve?: string[];
   nonInteractive?: boolean;
   prompter: Prompter;
-  /** What a rendered command changes ("deletes with kubectl delete"), or undefined for
-   *  a read. The CLI passes lint's classifier; a read step whose command mutates becomes a write. */
-  commandMutation?: (cmd: RenderedCommand) => string | undefined;
   /** Native step types by name (the catalog, or fixtures in tests). */
   stepTypes?: (name: string) => StepType | undefined;
   clock?: Clock;
@@ -609,14 +607,18 @@ export class Engine {
       let effect = declaredEffect;
       if (kind === 'run') {
         const cmd = renderCommand(step, path, this.scope);
-        const target = cmd.shell ? scriptTarget(cmd.display, this.env) : argvTarget([cmd.file, ...cmd.args], this.env);
-        action = { type: 'run', cmd, ...(target ? { target } : {}) };
-        // Lint judges the template; a value can still turn it into a write
-        // (`kubectl ${{ params.verb }} pod x` with verb=delete). Judge what will run.
-        const mutation = effect === 'read' ? this.o.commandMutation?.(cmd) : undefined;
-        if (mutation) {
+        // Judged right before it would spawn, on the real values: a read step
+        // whose command writes, or cannot be shown to read, is a write.
+        const judged = judgeRendered(cmd, this.env);
+        action = { type: 'run', cmd, ...(judged.target ? { target: judged.target } : {}) };
+        const why = effect === 'read' ? describeFindings(judged.findings) : undefined;
+        if (why) {
           effect = 'write';
-          this.note(`step "${step.id}" is declared read, but the command it renders ${mutation}: treated as a write, approval needed`, 'warn', step.id);
+          this.note(`step "${step.id}" is declared read, but its command ${why}: treated as a write, approval needed`, 'warn', step.id);
+        }
+        const unverified = [...new Set(judged.findings.filter((f) => f.kind === 'unverified').map((f) => f.what))];
+        if (effect === 'read' && unverified.length) {
+          this.note(`step "${step.id}": unverified: ${unverified.join(', ')} run on the runbook's word (oncall cannot show ${unverified.length === 1 ? 'it' : 'them'} to only read)`, 'warn', step.id);
         }
       } else if (kind === 'check') {
         const stepType = this.o.stepTypes?.(step.check!);
@@ -991,7 +993,7 @@ export class Engine {
     if (a.type === 'run') {
       const res: CommandResult = await runCommand(
         { file: a.cmd.file, args: a.cmd.args, display: a.cmd.display },
-        { timeoutMs: r.timeoutMs, signal: this.aborter.signal, env: this.env, cwd: this.o.cwd, parse: r.step.parse },
+        { timeoutMs: r.timeoutMs, signal: this.aborter.signal, env: a.cmd.env ? { ...this.env, ...a.cmd.env } : this.env, cwd: this.o.cwd, parse: r.step.parse },
       );
       const excerpt = res.failed || res.parseError ? errorExcerpt(res.stdout, res.stderr) : undefined;
       if (res.interrupted) return { ok: false, result: res, summary: res.shortMessage, reason: 'interrupted', interrupted: true };

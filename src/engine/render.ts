@@ -1,8 +1,11 @@
 // Turning a `run:` template into what execa gets. Without a shell the template
 // is split into argv first and each word is interpolated afterwards, so a
 // parameter value is always exactly one argument, whatever it contains. With
-// `shell: true` every interpolated value is shell-quoted for where it sits.
+// `shell: true` values never become script text: each reaches bash as an
+// environment variable the script refers to (src/commands/script-values.ts).
 import { splitCommand } from '../runbook/argv.js';
+import { placements, placeValues, prepareScript, PlacementError } from '../commands/script-values.js';
+import { parseScript, ScriptSyntaxError } from '../commands/shell-script.js';
 import { findInterpolations, stringify } from '../runbook/expressions.js';
 import type { Step } from '../runbook/types.js';
 import type { DocPath } from '../runbook/source.js';
@@ -11,9 +14,13 @@ import type { Scope } from './scope.js';
 export interface RenderedCommand {
   file: string;
   args: string[];
-  /** Copy-pasteable form: argv quoted for a POSIX shell, or the shell script. */
+  /** Copy-pasteable form: argv quoted for a POSIX shell, or the script with each value shown where it goes. */
   display: string;
   shell: boolean;
+  /** Environment the command needs besides the run's (the values of a shell script). */
+  env?: Record<string, string>;
+  /** For `shell: true`: the script with placeholders and each value, for the command model. */
+  script?: { text: string; values: string[] };
 }
 
 /** Quotes one word for a POSIX shell, only when it needs it. */
@@ -33,12 +40,7 @@ export function shellTemplate(run: string | string[]): string {
 
 export function renderCommand(step: Step, stepPath: DocPath, scope: Scope): RenderedCommand {
   const run = step.run!;
-  if (step.shell) {
-    const script = renderShellScript(shellTemplate(run), [...stepPath, 'run'], scope, Array.isArray(run));
-    // bash with pipefail: a pipeline fails when any part fails, not only the last
-    // (`kubectl … | grep x` must not report success when kubectl could not connect).
-    return { file: 'bash', args: ['-o', 'pipefail', '-c', script], display: script, shell: true };
-  }
+  if (step.shell) return renderShell(shellTemplate(run), [...stepPath, 'run'], scope, Array.isArray(run));
   let argv: string[];
   if (Array.isArray(run)) {
     argv = run.map((word, i) => stringify(scope.interpolate(word, [...stepPath, 'run', i])));
@@ -63,47 +65,22 @@ export function renderCommand(step: Step, stepPath: DocPath, scope: Scope): Rend
   return { file: argv[0], args: argv.slice(1), display: displayArgv(argv), shell: false };
 }
 
-/** Interpolates a shell script, quoting each value for its position:
- *  bare → '…', inside '…' → close, quote, reopen; inside "…" → backslash-escape. */
-export function renderShellScript(template: string, path: DocPath, scope: Scope, isArray = false): string {
-  const found = findInterpolations(template);
-  let out = '';
-  let state: 'none' | 'single' | 'double' = 'none';
-  let i = 0;
-  let next = 0;
-  while (i < template.length) {
-    const f = found[next];
-    if (f && i === f.start) {
-      // Array templates are joined with spaces: offsets are only exact for strings.
-      const value = stringify(scope.interpolate(template.slice(f.start, f.end), path, undefined, isArray ? undefined : [f.offset]));
-      if (state === 'none') out += `'${value.replace(/'/g, `'\\''`)}'`;
-      else if (state === 'single') out += `'${`'${value.replace(/'/g, `'\\''`)}'`}'`;
-      else out += value.replace(/[\\"$`]/g, '\\$&');
-      i = f.end;
-      next++;
-      continue;
-    }
-    const ch = template[i]!;
-    if (state === 'none') {
-      if (ch === '\\' && i + 1 < template.length) {
-        out += ch + template[i + 1];
-        i += 2;
-        continue;
-      }
-      if (ch === "'") state = 'single';
-      else if (ch === '"') state = 'double';
-    } else if (state === 'single') {
-      if (ch === "'") state = 'none';
-    } else {
-      if (ch === '\\' && i + 1 < template.length) {
-        out += ch + template[i + 1];
-        i += 2;
-        continue;
-      }
-      if (ch === '"') state = 'none';
-    }
-    out += ch;
-    i++;
+/** A shell step: values placed as environment variables, never spliced into the script. */
+function renderShell(template: string, path: DocPath, scope: Scope, isArray: boolean): RenderedCommand {
+  const prepared = prepareScript(template);
+  // Array templates are joined with spaces: offsets are only exact for strings.
+  const at = (offset: number) => (isArray ? 0 : offset);
+  let slots;
+  try {
+    slots = placements(prepared, parseScript(prepared.text));
+  } catch (e) {
+    if (e instanceof ScriptSyntaxError) throw scope.located(`the script does not parse as bash: ${e.message}`, path, at(prepared.toTemplate(e.offset)));
+    if (e instanceof PlacementError) throw scope.located(e.message, path, at(e.offset));
+    throw e;
   }
-  return out;
+  const values = prepared.interpolations.map((f) => stringify(scope.interpolate(template.slice(f.start, f.end), path, undefined, isArray ? undefined : [f.offset])));
+  const placed = placeValues(prepared, slots, values);
+  // bash with pipefail: a pipeline fails when any part fails, not only the last
+  // (`kubectl … | grep x` must not report success when kubectl could not connect).
+  return { file: 'bash', args: ['-o', 'pipefail', '-c', placed.script], display: placed.display, shell: true, env: placed.env, script: { text: prepared.text, values } };
 }

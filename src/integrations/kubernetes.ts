@@ -1,15 +1,15 @@
-// Kubernetes clients for step types, configured the way kubectl is: the
-// KUBECONFIG list (first file wins on conflicts) or ~/.kube/config, a context
-// override, the context's namespace as default. Every API call runs under the
+// Kubernetes clients for step types, configured the way kubectl is, by the one
+// kubeconfig resolver in ./kubeconfig.ts (which the approval prompt uses too):
+// the KUBECONFIG list (first file wins on conflicts) or ~/.kube/config, a
+// context override, the context's namespace as default. Every API call runs under the
 // step's deadline, and every failure becomes a one-line StepError naming the
 // API server and context, because at 3 a.m. "which cluster?" is the question.
 //
 // @kubernetes/client-node costs ~350 ms to import, so it is loaded on first use
 // (type positions below use `import()` types, which are erased at compile time).
 
-import { existsSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter } from 'node:path';
+import { kubeconfigPaths, mergedKubeconfig, viewFromMerged } from './kubeconfig.js';
 import { StepError } from '../steps/types.js';
 
 type ClientModule = typeof import('@kubernetes/client-node');
@@ -58,11 +58,8 @@ export interface KubeSession {
 let clientModule: Promise<ClientModule> | undefined;
 const loadClient = () => (clientModule ??= import('@kubernetes/client-node'));
 
-/** The kubeconfig files kubectl would read, in precedence order. */
-export function kubeconfigPaths(env: Record<string, string | undefined>): string[] {
-  if (env.KUBECONFIG) return env.KUBECONFIG.split(delimiter).filter((p) => p.length > 0);
-  return [join(env.HOME || homedir(), '.kube', 'config')];
-}
+/** The kubeconfig files kubectl would read, in precedence order (from the one resolver, ./kubeconfig.ts). */
+export { kubeconfigPaths };
 
 interface Resolved {
   k8s: ClientModule;
@@ -74,7 +71,8 @@ interface Resolved {
   apps: AppsV1Api;
 }
 
-// Keyed by files, their mtimes and the context, so an edited kubeconfig is re-read.
+// Keyed by the merged kubeconfig itself and the context, so an edited kubeconfig is re-read
+// (reading and merging the files is cheap; building clients is not).
 const cache = new Map<string, Resolved>();
 
 function firstLine(text: string): string {
@@ -82,66 +80,74 @@ function firstLine(text: string): string {
 }
 
 async function resolve(env: Record<string, string | undefined>, contextOverride: string | undefined): Promise<Resolved> {
-  const paths = kubeconfigPaths(env);
-  const files = paths.filter((p) => existsSync(p));
-  const key = JSON.stringify([files.map((f) => [f, statSync(f).mtimeMs]), contextOverride ?? '', env.KUBERNETES_SERVICE_HOST ?? '']);
+  // The same resolver the approval prompt uses: what the operator approved is what the client talks to.
+  const merged = mergedKubeconfig(env);
+  const view = viewFromMerged(merged, env, { context: contextOverride });
+  const key = JSON.stringify([merged.doc, contextOverride ?? '', view.inCluster ?? false, view.inCluster ? view.server : '']);
   const hit = cache.get(key);
   if (hit) return hit;
 
+  // kubectl refuses to run with an unreadable or invalid kubeconfig in its list; so does the client.
+  const bad = merged.skipped[0];
+  if (bad) throw new StepError(`cannot read kubeconfig ${bad.file}: ${firstLine(bad.reason)}`, 'config');
+
   const k8s = await loadClient();
-  const merged = new k8s.KubeConfig();
-  if (files.length === 0) {
-    if (env.KUBERNETES_SERVICE_HOST && existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token')) {
-      merged.loadFromCluster();
-    } else {
-      const where = env.KUBECONFIG ? `KUBECONFIG=${env.KUBECONFIG}` : paths[0];
-      throw new StepError(`no kubeconfig found (${where} does not exist)`, 'config');
-    }
-  } else {
-    // kubectl's merge rules: the first file to define a name or a current-context wins.
-    const clusters: KubeConfig['clusters'] = [];
-    const users: KubeConfig['users'] = [];
-    const contexts: KubeConfig['contexts'] = [];
-    let currentContext = '';
-    for (const file of files) {
-      const kc = new k8s.KubeConfig();
-      try {
-        kc.loadFromFile(file);
-      } catch (err) {
-        throw new StepError(`cannot read kubeconfig ${file}: ${firstLine((err as Error).message)}`, 'config');
-      }
-      for (const c of kc.clusters) if (!clusters.some((x) => x.name === c.name)) clusters.push(c);
-      for (const u of kc.users) if (!users.some((x) => x.name === u.name)) users.push(u);
-      for (const c of kc.contexts) if (!contexts.some((x) => x.name === c.name)) contexts.push(c);
-      currentContext ||= kc.currentContext;
-    }
-    merged.loadFromOptions({ clusters, users, contexts, currentContext });
+  const kc = new k8s.KubeConfig();
+  if (view.inCluster) {
+    kc.loadFromCluster();
+    const resolved: Resolved = {
+      k8s,
+      kc,
+      context: kc.currentContext,
+      defaultNamespace: view.namespace,
+      server: kc.getCurrentCluster()?.server ?? view.server ?? '',
+      core: kc.makeApiClient(k8s.CoreV1Api),
+      apps: kc.makeApiClient(k8s.AppsV1Api),
+    };
+    cache.set(key, resolved);
+    return resolved;
+  }
+  if (merged.files.length === 0) {
+    const paths = kubeconfigPaths(env);
+    const where = env.KUBECONFIG ? `KUBECONFIG=${env.KUBECONFIG}` : paths[0];
+    throw new StepError(`no kubeconfig found (${where} does not exist)`, 'config');
   }
 
-  const contextName = contextOverride ?? merged.currentContext;
+  const { doc } = merged;
+  const contextName = view.context;
   if (!contextName) {
-    throw new StepError(`kubeconfig (${files.join(delimiter)}) has no current-context; set "context" on the step`, 'config');
+    throw new StepError(`kubeconfig (${merged.files.join(delimiter)}) has no current-context; set "context" on the step`, 'config');
   }
-  const contextObj = merged.contexts.find((c) => c.name === contextName);
-  if (!contextObj) {
-    const known = merged.contexts.map((c) => c.name).join(', ') || 'none';
+  if (!doc.contexts.some((c) => c.name === contextName)) {
+    const known = doc.contexts.map((c) => c.name).join(', ') || 'none';
     throw new StepError(`context "${contextName}" not found in kubeconfig (known contexts: ${known})`, 'config');
   }
-  const cluster = merged.clusters.find((c) => c.name === contextObj.cluster);
-  if (!cluster) {
-    throw new StepError(`context "${contextName}" refers to cluster "${contextObj.cluster}", which the kubeconfig does not define`, 'config');
+  if (!view.cluster || !doc.clusters.some((c) => c.name === view.cluster)) {
+    throw new StepError(`context "${contextName}" refers to cluster "${view.cluster ?? ''}", which the kubeconfig does not define`, 'config');
+  }
+  if (!view.server) {
+    throw new StepError(`cluster "${view.cluster}" of context "${contextName}" has no server`, 'config');
   }
   // kubectl talks to plain-http servers as they are; client-node refuses unless
   // skipTLSVerify is set, which is meaningless without TLS anyway.
-  const clusters = merged.clusters.map((c) => (c.server.startsWith('http:') ? { ...c, skipTLSVerify: true } : c));
-  const kc = new k8s.KubeConfig();
-  kc.loadFromOptions({ clusters, users: merged.users, contexts: merged.contexts, currentContext: contextName });
+  const clusters = doc.clusters.map((c) => {
+    const cluster = (c.cluster ?? {}) as Record<string, unknown>;
+    return typeof cluster.server === 'string' && cluster.server.startsWith('http:')
+      ? { ...c, cluster: { ...cluster, 'insecure-skip-tls-verify': true } }
+      : c;
+  });
+  // Entries client-node cannot represent (a context without a cluster, a cluster without a server)
+  // are dropped rather than failing every context: kubectl only minds the one in use.
+  kc.loadFromString(JSON.stringify({ ...doc, clusters, 'current-context': contextName }), { onInvalidEntry: 'filter' });
+  if (!kc.getContextObject(contextName) || !kc.getCurrentCluster()) {
+    throw new StepError(`context "${contextName}" in kubeconfig (${merged.files.join(delimiter)}) is not usable`, 'config');
+  }
   const resolved: Resolved = {
     k8s,
     kc,
     context: contextName,
-    defaultNamespace: contextObj.namespace || 'default',
-    server: cluster.server,
+    defaultNamespace: view.namespace,
+    server: view.server,
     core: kc.makeApiClient(k8s.CoreV1Api),
     apps: kc.makeApiClient(k8s.AppsV1Api),
   };

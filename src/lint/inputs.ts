@@ -16,6 +16,8 @@ interface ManifestType {
   description: string;
   /** Where a type with an input-dependent effect is defined. */
   dynamic: { module: string; exportName: string } | null;
+  /** Each input's declared JSON Schema type. */
+  inputTypes?: Record<string, { type: string | string[] }>;
   hash: string;
   validate: ValidateFunction | null;
 }
@@ -51,7 +53,7 @@ export async function manifestCatalog(): Promise<Catalog | undefined> {
       if (!real || real.name !== name) return undefined;
       type = real;
     } else {
-      type = { name, description: t.description, effect: t.effect, inputSchema: {}, run: () => Promise.reject(new Error('lint-only step type')) };
+      type = { name, description: t.description, effect: t.effect, inputSchema: { properties: t.inputTypes ?? {} }, run: () => Promise.reject(new Error('lint-only step type')) };
     }
     types.set(name, type);
     validators.set(name, t.validate);

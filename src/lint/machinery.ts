@@ -3,4 +3,3 @@
 // file (dist/lint/bundle.cjs), which Node loads far faster than ~35 modules.
 export { lintEntries, lintPaths, LintPathError } from './runner.js';
 export { FORMATS, format, type FormatName } from './formatters/index.js';
-export { renderedMutation } from './commands.js';

@@ -20,6 +20,7 @@ function bundled<T>(name: string): T | undefined {
 }
 
 let yaml: YamlModule | undefined;
+let shellParser: unknown;
 let cel: CelModule | undefined;
 
 export function yamlLib(): YamlModule {
@@ -38,4 +39,9 @@ export function celLib(): CelModule {
     cel ??= requireHere('@marcbachmann/cel-js') as CelModule;
   }
   return cel;
+}
+
+/** mvdan/sh's shell parser (the mvdan-sh package, one GopherJS file), loaded on first use. */
+export function shellParserLib(): unknown {
+  return (shellParser ??= bundled<unknown>('mvdan-sh') ?? requireHere('mvdan-sh'));
 }

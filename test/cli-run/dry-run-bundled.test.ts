@@ -12,7 +12,7 @@ import { listSteps } from '../../src/engine/walk.js';
 import { resolveParams } from '../../src/engine/params.js';
 import { Redactor } from '../../src/engine/redact.js';
 import { DEFAULT_TOOLS, recordCommands } from '../support/record-commands.js';
-import { analyze } from '../../src/lint/commands.js';
+import { isWrite, judgeCommand, knownWords } from '../../src/commands/index.js';
 import { ensureBuilt, oncall, ROOT } from './helpers.js';
 import { tempDir } from '../engine/helpers.js';
 
@@ -97,7 +97,7 @@ describe('dry-run of every bundled runbook spawns no write', () => {
       const reads = events.filter((e) => e.type === 'step-started' && e.effect === 'read' && e.kind === 'run').map((e) => e.command as string);
       // Native read checks may shell out themselves (kafka.lag-table runs
       // kubectl exec): such a command counts only if it started while a read
-      // check ran and lint's mutation analysis finds nothing in it.
+      // check ran and the command model finds no write in it.
       const checkWindows = events
         .filter((e) => e.type === 'step-started' && e.kind === 'check' && e.effect === 'read')
         .map((e) => {
@@ -109,12 +109,12 @@ describe('dry-run of every bundled runbook spawns no write', () => {
         const shown = displayArgv(argv);
         if (reads.some((cmd) => cmd === shown || argv.every((a) => cmd.replace(/['"]/g, '').includes(a.replace(/['"]/g, ''))))) return false;
         const byCheck = checkWindows.some(([from, to]) => c.at >= from! && c.at <= to!);
-        const mutation = analyze(c.argv.map((value) => ({ value, path: [], offset: 0 })));
+        const mutation = judgeCommand(knownWords(c.argv)).filter(isWrite);
         return !(byCheck && mutation.length === 0);
       });
       expect(unexplained).toEqual([]);
-      // And whatever was spawned, lint's analysis of the argv itself finds no write.
-      const mutating = rec.commands().filter((c) => analyze(c.argv.map((value) => ({ value, path: [], offset: 0 }))).some((f) => f.kind === 'mutation'));
+      // And whatever was spawned, the command model finds no write in the argv itself.
+      const mutating = rec.commands().filter((c) => judgeCommand(knownWords(c.argv)).some(isWrite));
       expect(mutating).toEqual([]);
       // The journal holds the same story.
       const journal = readdirSync(join(t.dir, 'runs')).map((f) => readFileSync(join(t.dir, 'runs', f), 'utf8')).join('');

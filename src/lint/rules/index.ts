@@ -6,12 +6,16 @@ import { highRiskWrite } from './high-risk-write.js';
 import { idMatchesFile } from './id-matches-file.js';
 import { mutatingCommand } from './mutating-command.js';
 import { noRedisKeys } from './no-redis-keys.js';
+import { opaqueCommand } from './opaque-command.js';
 import { paramPattern } from './param-pattern.js';
 import { references } from './references.js';
 import { shellSyntax } from './shell-syntax.js';
 import { stepAction } from './step-action.js';
 import { uniqueIds } from './unique-ids.js';
+import { unsafeInterpolation } from './unsafe-interpolation.js';
 import { untilTiming } from './until-timing.js';
+import { untypedValue } from './untyped-value.js';
+import { unverifiedRead } from './unverified-read.js';
 
 export const rules: readonly Rule[] = [
   uniqueIds,
@@ -19,7 +23,11 @@ export const rules: readonly Rule[] = [
   references,
   expressionSyntax,
   mutatingCommand,
+  opaqueCommand,
+  unverifiedRead,
   noRedisKeys,
+  unsafeInterpolation,
+  untypedValue,
   shellSyntax,
   paramPattern,
   checkInputs,

@@ -1,6 +1,6 @@
 // KEYS walks the whole keyspace in one blocking call: on a production Redis
 // with millions of keys everything else waits. SCAN does the same in batches.
-import { analyze, stepCommands } from '../commands.js';
+import { judgeStep } from '../commands.js';
 import type { Rule } from '../types.js';
 
 export const noRedisKeys: Rule = {
@@ -8,19 +8,10 @@ export const noRedisKeys: Rule = {
   create(context) {
     return {
       step({ step, path }) {
-        if (step.run === undefined) return;
-        for (const words of stepCommands(step, path).commands) {
-          for (const f of analyze(words)) {
-            if (f.kind !== 'redis-keys') continue;
-            const at = words.indexOf(f.word);
-            const pattern = at >= 0 ? words[at + 1]?.value : undefined;
-            const scan = pattern ? `redis-cli --scan --pattern '${pattern}'` : 'redis-cli --scan --pattern PATTERN';
-            context.report({
-              path: f.word.path,
-              offset: f.word.offset,
-              message: `redis-cli "${f.word.value}" blocks the server while it walks every key; use ${scan} or the redis.prefixes check`,
-            });
-          }
+        for (const { finding: f, path: at, offset } of judgeStep(step, path)?.findings ?? []) {
+          if (f.kind !== 'redis-keys') continue;
+          const scan = f.pattern !== undefined ? `redis-cli --scan --pattern '${f.pattern}'` : 'redis-cli --scan --pattern PATTERN';
+          context.report({ path: at, offset, message: `redis-cli "${f.word.value}" blocks the server while it walks every key; use ${scan} or the redis.prefixes check` });
         }
       },
     };

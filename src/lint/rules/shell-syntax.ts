@@ -2,6 +2,7 @@
 // Anything a shell would treat specially (pipes, redirections, lists, $VAR,
 // $(…), globs, ~) would then silently mean something else, so it is an error.
 import { findShellSyntax, SplitError, type ShellSyntax } from '../../runbook/argv.js';
+import { judgeStep } from '../commands.js';
 import type { Rule } from '../types.js';
 
 function explain(s: ShellSyntax): string {
@@ -40,6 +41,11 @@ export const shellSyntax: Rule = {
   create(context) {
     return {
       step({ step, path }) {
+        const problem = step.shell === true ? judgeStep(step, path)?.problem : undefined;
+        if (problem?.kind === 'syntax') {
+          context.report({ path: problem.path, offset: problem.offset, message: `the script does not parse as bash: ${problem.message}` });
+          return;
+        }
         if (typeof step.run !== 'string') return;
         const runPath = [...path, 'run'];
         let found: ShellSyntax[];

@@ -15,7 +15,7 @@ describe('mutating-command', () => {
     {
       name: 'a mutation inside kubectl exec',
       document: step("kubectl exec redis-0 -- redis-cli -n 2 CONFIG SET maxmemory 4gb"),
-      errors: [{ line: 10, column: 53, message: '"redis-cli CONFIG SET (inside kubectl exec)"' }],
+      errors: [{ line: 10, column: 60, message: '"redis-cli CONFIG SET (inside kubectl exec)"' }],
     },
     {
       name: 'a mutation at the end of a pipeline with shell: true',
@@ -25,12 +25,12 @@ describe('mutating-command', () => {
     {
       name: 'curl with an implied POST, interpolated URL',
       document: step('"curl -sf -d ok=1 ${{ params.url }}"'),
-      errors: [{ line: 10, column: 24, message: '"curl -d (an implied POST)"' }],
+      errors: [{ line: 10, column: 24, message: '"curl -d (a body: an implied POST)"' }],
     },
     {
       name: 'an argv list',
       document: step('[kafka-consumer-groups, --group, g, --reset-offsets, --to-latest, --execute]'),
-      errors: [{ line: 10, column: 50, message: '"kafka-consumer-groups --reset-offsets --execute"' }],
+      errors: [{ line: 10, column: 80, message: '"kafka-consumer-groups --reset-offsets --execute"' }],
     },
     {
       name: 'SQL in mysql -e',

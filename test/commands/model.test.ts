@@ -1,16 +1,16 @@
-// What counts as a mutation: every command family the design names, each
-// with a read-only neighbour that must stay quiet.
-import { analyze, sqlMutation, stepCommands } from '../../src/lint/commands.js';
-import type { Step } from '../../src/runbook/types.js';
+// The command model on the commands SREs write: every family the design
+// names, each with read-only neighbours that must stay quiet.
+import { judgeTemplate } from '../../src/commands/template.js';
+import { judgeRendered } from '../../src/commands/rendered.js';
 
 function findings(run: string | string[], shell = false) {
-  const step = { id: 'x', run, effect: 'read', shell } as Step;
-  return stepCommands(step, ['step']).commands.flatMap((words) => analyze(words));
+  return judgeTemplate(run, shell).findings.map((f) => f.finding);
 }
-const mutation = (run: string, shell = false) =>
+/** The first thing that keeps the command from being a read, as its `what`. */
+const mutation = (run: string | string[], shell = false) =>
   findings(run, shell)
-    .filter((f) => f.kind === 'mutation')
-    .map((f) => (f.kind === 'mutation' ? f.what : ''))[0];
+    .filter((f) => f.kind === 'write' || f.kind === 'opaque')
+    .map((f) => (f.kind === 'write' || f.kind === 'opaque' ? f.what : ''))[0];
 
 describe('mutating commands', () => {
   const writes: Array<[string, string]> = [
@@ -32,8 +32,8 @@ describe('mutating commands', () => {
     ['kubectl label pod a x=y', 'kubectl label'],
     ['kubectl annotate pod a x=y', 'kubectl annotate'],
     ['kubectl set image deploy/a a=img:2', 'kubectl set'],
-    ['kubectl --kubeconfig /k -n x exec -it redis-0 -- redis-cli FLUSHALL', 'redis-cli FLUSHALL (inside kubectl exec)'],
-    ['kubectl exec deploy/api -c app -- sh -c "curl -X POST http://localhost/admin/reload"', 'curl -X POST (inside kubectl exec)'],
+    ['kubectl --kubeconfig /k -n x exec -it redis-0 -- redis-cli FLUSHALL', 'redis-cli FLUSHALL'],
+    ['kubectl exec deploy/api -c app -- sh -c "curl -X POST http://localhost/admin/reload"', 'curl -X POST'],
     ['redis-cli DEL session:1', 'redis-cli DEL'],
     ['redis-cli -h redis -p 6380 -a secret -n 2 unlink k', 'redis-cli unlink'],
     ['redis-cli flushall', 'redis-cli flushall'],
@@ -43,8 +43,8 @@ describe('mutating commands', () => {
     ['redis-cli -n 1 EXPIRE k 60', 'redis-cli EXPIRE'],
     ['redis-cli SHUTDOWN NOSAVE', 'redis-cli SHUTDOWN'],
     ['redis-cli --scan --pattern "cache:*" | xargs -n 100 redis-cli DEL', 'redis-cli DEL'],
-    ['kafka-consumer-groups --bootstrap-server b:9092 --group g --reset-offsets --to-latest --topic t --execute', 'kafka-consumer-groups --reset-offsets --execute'],
-    ['/opt/kafka/bin/kafka-consumer-groups.sh --bootstrap-server b --group g --reset-offsets --to-earliest --all-topics --execute', 'kafka-consumer-groups --reset-offsets --execute'],
+    ['kafka-consumer-groups --bootstrap-server b:9092 --group g --reset-offsets --to-latest --topic t --execute', 'kafka-consumer-groups --execute'],
+    ['/opt/kafka/bin/kafka-consumer-groups.sh --bootstrap-server b --group g --reset-offsets --to-earliest --all-topics --execute', 'kafka-consumer-groups --execute'],
     ['kafka-delete-records.sh --bootstrap-server b --offset-json-file f.json', 'kafka-delete-records'],
     ['kafka-delete-records --bootstrap-server b --offset-json-file f.json', 'kafka-delete-records'],
     ['kafka-topics --bootstrap-server b --delete --topic t', 'kafka-topics --delete'],
@@ -54,30 +54,30 @@ describe('mutating commands', () => {
     ['curl -sS --request DELETE http://svc/items/1', 'curl -X DELETE'],
     ['curl -XPUT http://svc/x', 'curl -X PUT'],
     ['curl -sfX PATCH http://svc/x', 'curl -X PATCH'],
-    ['curl -d {"a":1} http://svc/x', 'curl -d (an implied POST)'],
-    ['curl --data-binary @f.json http://svc/x', 'curl --data-binary (an implied POST)'],
-    ['curl -F file=@x http://svc/upload', 'curl -F (an implied POST)'],
+    ['curl -d {"a":1} http://svc/x', 'curl -d'],
+    ['curl --data-binary @f.json http://svc/x', 'curl --data-binary'],
+    ['curl -F file=@x http://svc/upload', 'curl -F'],
     ['http POST http://svc/x a=1', 'http POST'],
-    ['http http://svc/x name=value', 'http with data (an implied POST)'],
+    ['http http://svc/x name=value', 'http with data'],
     ['wget --method=DELETE http://svc/x', 'wget --method=DELETE'],
-    ['wget --post-data a=1 http://svc/x', 'wget --post-data (an implied POST)'],
+    ['wget --post-data a=1 http://svc/x', 'wget --post-data'],
     ['mysql -h db -e "KILL 1234"', 'mysql KILL'],
-    ['mysql -h replica -e "STOP REPLICA; CHANGE REPLICATION SOURCE TO SOURCE_DELAY=0; START REPLICA"', 'mysql STOP REPLICA'],
+    ['mysql -h replica -e "STOP REPLICA; CHANGE REPLICATION SOURCE TO SOURCE_DELAY=0; START REPLICA"', 'mysql 3 statements'],
     ['mysql -e "stop slave"', 'mysql STOP SLAVE'],
     ['mysql --execute="CHANGE MASTER TO MASTER_DELAY=0"', 'mysql CHANGE MASTER'],
     ['mysql -e"SET GLOBAL read_only = 0"', 'mysql SET GLOBAL'],
     ['psql -c "DELETE FROM jobs WHERE stuck"', 'psql DELETE'],
     ['psql -h db -c "update wallets set x = 1"', 'psql UPDATE'],
-    ['psql -c "SELECT pg_terminate_backend(123)"', 'psql pg_terminate_backend'],
+    ['psql -c "SELECT pg_terminate_backend(123)"', 'psql function pg_terminate_backend'],
     ['psql --command="TRUNCATE audit"', 'psql TRUNCATE'],
     ['mysql -e "INSERT INTO t VALUES (1)"', 'mysql INSERT'],
     ['mysql -e "DROP TABLE t"', 'mysql DROP'],
     ['mysql -e "ALTER TABLE t ADD c int"', 'mysql ALTER'],
-    ['mongosh mongodb://db --eval "db.orders.deleteMany({stuck: true})"', 'mongosh --eval deleteMany()'],
-    ['mongosh --eval "db.x.insertOne({a:1})"', 'mongosh --eval insertOne()'],
-    ['mongosh --eval "db.x.drop()"', 'mongosh --eval drop()'],
-    ['mongosh --eval "db.x.updateOne({}, {$set: {a: 1}})"', 'mongosh --eval updateOne()'],
-    ['mongosh --eval "db.x.replaceOne({}, {})"', 'mongosh --eval replaceOne()'],
+    ['mongosh mongodb://db --eval "db.orders.deleteMany({stuck: true})"', 'mongosh --eval deleteMany'],
+    ['mongosh --eval "db.x.insertOne({a:1})"', 'mongosh --eval insertOne'],
+    ['mongosh --eval "db.x.drop()"', 'mongosh --eval drop'],
+    ['mongosh --eval "db.x.updateOne({}, {$set: {a: 1}})"', 'mongosh --eval updateOne'],
+    ['mongosh --eval "db.x.replaceOne({}, {})"', 'mongosh --eval replaceOne'],
     ['sudo -u redis redis-cli FLUSHDB', 'redis-cli FLUSHDB'],
     ['timeout 10 kubectl delete pod x', 'kubectl delete'],
     ['env KUBECONFIG=/k kubectl delete pod x', 'kubectl delete'],
@@ -85,7 +85,7 @@ describe('mutating commands', () => {
     ['systemctl restart nginx', 'systemctl restart'],
   ];
   test.each(writes)('%s → %s', (run, what) => {
-    expect(mutation(run, /[|;]/.test(run))).toBe(what);
+    expect(mutation(run, /[|;]/.test(run))?.toLowerCase()).toContain(what.toLowerCase());
   });
 
   const reads = [
@@ -126,11 +126,12 @@ describe('mutating commands', () => {
     'grep DEL file.txt',
   ];
   test.each(reads)('%s is read-only', (run) => {
-    expect(mutation(run)).toBeUndefined();
+    expect(findings(run)).toEqual([]);
   });
 
   test('argv lists are taken word by word', () => {
-    expect(mutation(['kubectl', '-n', 'x', 'delete', 'pod', 'foo'] as unknown as string)).toBe('kubectl delete');
+    expect(mutation(['kubectl', '-n', 'x', 'delete', 'pod', 'foo'])).toBe('kubectl delete');
+    expect(findings(['kubectl', '-n', 'x', 'get', 'pods'])).toEqual([]);
   });
 
   test('redis KEYS is found, in any case, behind flags and wrappers', () => {
@@ -143,11 +144,21 @@ describe('mutating commands', () => {
     expect(keys('redis-cli GET keys')).toBe(0);
   });
 
-  test('SQL statements', () => {
-    expect(sqlMutation('select 1; -- drop table x')).toBeUndefined();
-    expect(sqlMutation('/* kill */ SELECT 1')).toBeUndefined();
-    expect(sqlMutation('WITH x AS (DELETE FROM t RETURNING *) SELECT * FROM x')).toBe('DELETE');
-    expect(sqlMutation('START SLAVE')).toBe('START SLAVE');
-    expect(sqlMutation('RESET REPLICA ALL')).toBe('RESET REPLICA');
+});
+
+describe('the rendered command is judged with its values', () => {
+  test('a value that makes a read mutate', () => {
+    const judged = judgeRendered({ file: 'kubectl', args: ['delete', 'pod', 'x'] }, {});
+    expect(judged.findings[0]).toMatchObject({ kind: 'write', what: 'kubectl delete' });
+  });
+  test('a shell script with its placeholders resolved', () => {
+    const judged = judgeRendered({ file: 'bash', args: [], script: { text: 'kubectl __ONCALL0__ pod x | grep y', values: ['delete'] } }, {});
+    expect(judged.findings.map((f) => f.kind)).toEqual(['write']);
+    const read = judgeRendered({ file: 'bash', args: [], script: { text: 'kubectl __ONCALL0__ pods | grep y', values: ['get'] } }, {});
+    expect(read.findings).toEqual([]);
+  });
+  test('the target names the namespace and the Redis URL with its password masked', () => {
+    expect(judgeRendered({ file: 'redis-cli', args: ['-u', 'redis://u:secret@h:6379', 'INFO'] }, {}).target).toBe('redis redis://u:***@h:6379');
+    expect(judgeRendered({ file: 'sudo', args: ['kubectl', '-n', 'smp', 'delete', 'pod', 'x'] }, { KUBECONFIG: '/nonexistent' }).target).toMatch(/namespace smp/);
   });
 });

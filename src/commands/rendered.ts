@@ -1,0 +1,50 @@
+// Judging a command right before it is spawned: the rendered argv, or the
+// prepared script with its real values. The engine runs every step through
+// this; what it finds decides whether the step needs an approval.
+import { commandTargets, judgeCommand, judgeParsed, knownWords } from './index.js';
+import { parseScript, ScriptSyntaxError } from './shell-script.js';
+import type { Env, Finding, SimpleCommand } from './types.js';
+
+export interface RenderedForJudging {
+  file: string;
+  args: readonly string[];
+  /** For `shell: true`: the script with placeholders and the value of each. */
+  script?: { text: string; values: readonly string[] };
+}
+
+export interface RenderedJudgement {
+  findings: Finding[];
+  /** What the command acts on, for the approval prompt. */
+  target?: string;
+}
+
+export function judgeRendered(cmd: RenderedForJudging, env: Env): RenderedJudgement {
+  let commands: SimpleCommand[];
+  let findings: Finding[];
+  if (cmd.script) {
+    const values = cmd.script.values;
+    const valueOf = (n: number) => values[n];
+    try {
+      const parsed = parseScript(cmd.script.text, valueOf);
+      commands = parsed.commands;
+      findings = judgeParsed(parsed, { placeholderValue: valueOf });
+    } catch (e) {
+      if (!(e instanceof ScriptSyntaxError)) throw e;
+      const word = { value: '', known: false, at: e.offset };
+      return { findings: [{ kind: 'opaque', what: `the script does not parse (${e.message})`, word }] };
+    }
+  } else {
+    const words = knownWords([cmd.file, ...cmd.args]);
+    commands = [{ words, stdin: false }];
+    findings = judgeCommand(words);
+  }
+  const target = commandTargets(commands, env);
+  return { findings, ...(target ? { target } : {}) };
+}
+
+/** "runs \"kubectl delete\"", for the note that turns a declared read into a write. */
+export function describeFindings(findings: readonly Finding[]): string | undefined {
+  const f = findings.find((x) => x.kind === 'write' || x.kind === 'opaque');
+  if (!f) return undefined;
+  return f.kind === 'write' ? `runs "${f.what}"` : `cannot be shown to read: ${f.what}`;
+}
