@@ -956,7 +956,7 @@ export class Engine {
     // Step types get ctx.timeoutMs and fail with their own words when it passes
     // ("kubernetes API at … did not answer within 5s"); a short grace later the
     // engine aborts the signal and stops waiting, whatever the type does.
-    const grace = Math.min(1000, Math.max(100, Math.round(r.timeoutMs / 10)));
+    const grace = Math.min(1000, Math.max(400, Math.round(r.timeoutMs / 10)));
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         timedOut = true;
