@@ -189,7 +189,7 @@ export class Scope {
       } catch (e) {
         if (e instanceof ExpressionError) {
           const missing = this.missingResults(i.expression);
-          const detail = missing.length ? `"${i.expression}" needs ${missing.join(' and ')}` : e.message;
+          const detail = missing.length ? `"${i.expression}" needs ${missing.join(' and ')}` : `${e.message}${this.convertedValue(i.expression, extra)}`;
           throw this.located(detail, path, at + e.offset);
         }
         throw e;
@@ -203,6 +203,19 @@ export class Scope {
       last = f.end;
     }
     return out + text.slice(last);
+  }
+
+  /** For a failed conversion (`int(steps.q.result.lines[0])`): the value it was given,
+   *  so the operator sees what the step printed instead of a number. */
+  private convertedValue(expression: string, extra?: Record<string, unknown>): string {
+    const m = /^\s*(int|uint|double|bool)\s*\(([\s\S]*)\)\s*$/.exec(expression);
+    if (!m) return '';
+    try {
+      const value = evaluateExpression(m[2]!, this.variables(m[2]!, extra));
+      return ` (the value was ${JSON.stringify(stringify(value))})`;
+    } catch {
+      return '';
+    }
   }
 
   /** Interpolation for text shown to people (messages, evidence, manual

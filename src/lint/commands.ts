@@ -34,3 +34,18 @@ export function judgeStep(step: Step, stepPath: DocPath): StepJudgement | undefi
   }
   return found;
 }
+
+/** The findings of one kind in a step declared read, the first of each `what` only. */
+export function readStepFindings<K extends Finding['kind']>(step: Step, stepPath: DocPath, kind: K): Array<PlacedFinding & { finding: Extract<Finding, { kind: K }> }> {
+  if (step.effect !== 'read') return [];
+  const seen = new Set<string>();
+  const out: Array<PlacedFinding & { finding: Extract<Finding, { kind: K }> }> = [];
+  for (const f of judgeStep(step, stepPath)?.findings ?? []) {
+    if (f.finding.kind !== kind) continue;
+    const key = 'what' in f.finding ? f.finding.what : `${f.path.join('.')}:${f.offset}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(f as PlacedFinding & { finding: Extract<Finding, { kind: K }> });
+  }
+  return out;
+}

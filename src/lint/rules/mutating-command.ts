@@ -1,7 +1,7 @@
 // A command the model knows to change something (kubectl delete, redis-cli
 // DEL, curl -X POST, a redirection into a file…) must be declared effect:
 // write, so it runs only after an explicit yes.
-import { judgeStep } from '../commands.js';
+import { readStepFindings } from '../commands.js';
 import type { Rule } from '../types.js';
 
 export const mutatingCommand: Rule = {
@@ -9,16 +9,9 @@ export const mutatingCommand: Rule = {
   create(context) {
     return {
       step({ step, path }) {
-        if (step.effect !== 'read') return;
-        const seen = new Set<string>();
-        for (const { finding: f, path: at, offset } of judgeStep(step, path)?.findings ?? []) {
-          if (f.kind !== 'write' || seen.has(f.what)) continue;
-          seen.add(f.what);
-          context.report({
-            path: at,
-            offset,
-            message: `"${f.what}" changes the system, but step "${step.id}" is declared effect: read; declare effect: write so it runs only after approval`,
-          });
+        for (const { finding, path: at, offset } of readStepFindings(step, path, 'write')) {
+          const message = `"${finding.what}" changes the system, but step "${step.id}" is declared effect: read; declare effect: write so it runs only after approval`;
+          context.report({ path: at, offset, message });
         }
       },
     };

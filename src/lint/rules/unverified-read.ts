@@ -1,6 +1,6 @@
 // A program the command model does not know, in a step declared read, runs on
 // the runbook's word. That is allowed, and said out loud.
-import { judgeStep } from '../commands.js';
+import { readStepFindings } from '../commands.js';
 import type { Rule } from '../types.js';
 
 export const unverifiedRead: Rule = {
@@ -8,16 +8,9 @@ export const unverifiedRead: Rule = {
   create(context) {
     return {
       step({ step, path }) {
-        if (step.effect !== 'read') return;
-        const seen = new Set<string>();
-        for (const { finding: f, path: at, offset } of judgeStep(step, path)?.findings ?? []) {
-          if (f.kind !== 'unverified' || seen.has(f.what)) continue;
-          seen.add(f.what);
-          context.report({
-            path: at,
-            offset,
-            message: `"${f.what}" is not a program oncall knows to only read; step "${step.id}" runs it on the runbook's word (declare effect: write to have it approved)`,
-          });
+        for (const { finding, path: at, offset } of readStepFindings(step, path, 'unverified')) {
+          const message = `"${finding.what}" is not a program oncall knows to only read; step "${step.id}" runs it on the runbook's word (declare effect: write to have it approved)`;
+          context.report({ path: at, offset, message });
         }
       },
     };
