@@ -2,6 +2,8 @@
 // prepared script with its real values. The engine runs every step through
 // this; what it finds decides whether the step needs an approval.
 import { commandTargets, judgeCommand, judgeParsed, knownWords } from './index.js';
+import { unwrap } from './wrappers.js';
+import { lit, programName } from './words.js';
 import { parseScript, ScriptSyntaxError } from './shell-script.js';
 import type { Env, Finding, SimpleCommand } from './types.js';
 
@@ -14,6 +16,8 @@ export interface RenderedForJudging {
 
 export interface RenderedJudgement {
   findings: Finding[];
+  /** The programs it runs (wrappers looked through), e.g. to read their error replies. */
+  programs: string[];
   /** What the command acts on, for the approval prompt. */
   target?: string;
 }
@@ -31,7 +35,7 @@ export function judgeRendered(cmd: RenderedForJudging, env: Env): RenderedJudgem
     } catch (e) {
       if (!(e instanceof ScriptSyntaxError)) throw e;
       const word = { value: '', known: false, at: e.offset };
-      return { findings: [{ kind: 'opaque', what: `the script does not parse (${e.message})`, word }] };
+      return { findings: [{ kind: 'opaque', what: `the script does not parse (${e.message})`, word }], programs: [] };
     }
   } else {
     const words = knownWords([cmd.file, ...cmd.args]);
@@ -39,7 +43,8 @@ export function judgeRendered(cmd: RenderedForJudging, env: Env): RenderedJudgem
     findings = judgeCommand(words);
   }
   const target = commandTargets(commands, env);
-  return { findings, ...(target ? { target } : {}) };
+  const programs = [...new Set(commands.map((c) => lit(unwrap(c.words)[0])).filter((n): n is string => !!n).map(programName))];
+  return { findings, programs, ...(target ? { target } : {}) };
 }
 
 /** "runs \"kubectl delete\"", for the note that turns a declared read into a write. */

@@ -9,6 +9,7 @@ import { stringify } from '../runbook/expressions.js';
 import type { DocPath, SourceFile } from '../runbook/source.js';
 import type { Escalation, MitigationOption, Runbook, StageName, Step } from '../runbook/types.js';
 import { runCommand, errorExcerpt, type CommandResult } from '../steps/command.js';
+import { errorReply } from '../steps/error-replies.js';
 import { StepError, type Plan, type StepContext, type StepType } from '../steps/types.js';
 import { boundResult } from './bound.js';
 import { realClock, type Clock } from './clock.js';
@@ -95,7 +96,7 @@ interface Ctx {
 }
 
 type Action =
-  | { type: 'run'; cmd: RenderedCommand; target?: string }
+  | { type: 'run'; cmd: RenderedCommand; target?: string; programs: string[] }
   | { type: 'check'; name: string; stepType: StepType; input: Record<string, unknown>; target?: string }
   | { type: 'manual'; text: string }
   | { type: 'message'; message: { channel: string; text: string; translation?: string } };
@@ -155,6 +156,12 @@ function kindOf(step: Step): StepKind {
   if (step.check !== undefined) return 'check';
   if (step.manual !== undefined) return 'manual';
   return 'message';
+}
+
+/** The first lines a write printed, each cut, for the screen and the journal. */
+function outputExcerpt(lines: readonly string[], max = 8): string[] {
+  const shown = lines.slice(0, max).map((l) => (l.length > 200 ? `${l.slice(0, 200)}…` : l));
+  return lines.length > max ? [...shown, `… ${lines.length - max} more lines (the result keeps them)`] : shown;
 }
 
 function oneLine(text: string): string {
@@ -610,7 +617,7 @@ export class Engine {
         // Judged right before it would spawn, on the real values: a read step
         // whose command writes, or cannot be shown to read, is a write.
         const judged = judgeRendered(cmd, this.env);
-        action = { type: 'run', cmd, ...(judged.target ? { target: judged.target } : {}) };
+        action = { type: 'run', cmd, programs: judged.programs, ...(judged.target ? { target: judged.target } : {}) };
         const why = effect === 'read' ? describeFindings(judged.findings) : undefined;
         if (why) {
           effect = 'write';
@@ -817,7 +824,7 @@ export class Engine {
     const ms = Math.round(performance.now() - t0);
     this.emit({ type: 'decision-made', decision: 'manual', value: answer, by: 'operator', approver: this.user, stepId: r.step.id });
     if (answer === 'stop') {
-      this.finish(r.step, r.ctx, r.kind, r.effect, { status: 'skipped', summary: 'operator stopped the run here', attempts: 1 }, ms, extra);
+      this.finish(r.step, r.ctx, r.kind, r.effect, { status: 'stopped', summary: `stopped here by ${this.user}`, attempts: 1 }, ms, extra);
       throw new Stop('stopped', 3, `stopped by ${this.user} at manual step "${r.step.id}"`);
     }
     this.finish(
@@ -980,7 +987,7 @@ export class Engine {
       const message = oneLine((e as Error)?.message ?? String(e));
       const code = (e as StepError).code ?? (e as NodeJS.ErrnoException).code;
       const unreachable = code === 'unreachable' || code === 'timeout' || UNREACHABLE.test(message) || UNREACHABLE.test(String(code ?? ''));
-      const reason: FailureReason = code === 'timeout' || timedOut ? 'timeout' : unreachable ? 'unreachable' : 'error';
+      const reason: FailureReason = code === 'timeout' || timedOut ? 'timeout' : code === 'unreadable' ? 'unreadable' : unreachable ? 'unreachable' : 'error';
       return { ok: false, message: unreachable && !/^unreachable/i.test(message) ? `unreachable: ${message}` : message, reason };
     } finally {
       clearTimeout(timer);
@@ -999,8 +1006,14 @@ export class Engine {
       if (res.interrupted) return { ok: false, result: res, summary: res.shortMessage, reason: 'interrupted', interrupted: true };
       if (res.timedOut) return { ok: false, result: res, summary: res.shortMessage, reason: 'timeout', ...(excerpt ? { excerpt } : {}) };
       if (res.parseError && !res.failed && r.step.parse === 'json') return { ok: false, result: res, summary: res.parseError, reason: 'error', ...(excerpt ? { excerpt } : {}) };
+      // redis-cli exits 0 on an error reply: the reply decides.
+      const reply = res.failed ? undefined : errorReply(a.programs, res.stdout, res.stderr);
+      if (reply) return { ok: false, result: res, summary: `the server replied with an error: ${reply}`, reason: 'error', excerpt: errorExcerpt(res.stdout, res.stderr) };
       const lines = res.lines.length;
       const summary = res.failed ? res.shortMessage : `exit 0${lines ? `, ${lines} line${lines === 1 ? '' : 's'}` : ''}${lines === 1 ? `: ${oneLine(res.lines[0]!)}` : ''}`;
+      // A write shows what it printed (bounded), not only how many lines.
+      const output = !res.failed && r.effect === 'write' && lines > 1 ? outputExcerpt(res.lines) : undefined;
+      if (output) return { ok: true, result: res, summary, excerpt: output };
       // With `expect`, the expectation decides (a runbook may expect a non-zero exit).
       return { ok: !res.failed || !!r.step.expect, result: res, summary, reason: res.failed ? 'exit' : undefined, ...(excerpt ? { excerpt } : {}) };
     }

@@ -5,11 +5,11 @@ import type { StageName } from '../runbook/types.js';
 import type { Plan } from '../steps/types.js';
 import type { Redactor } from './redact.js';
 
-export type StepStatus = 'ok' | 'failed' | 'skipped' | 'planned' | 'interrupted';
+export type StepStatus = 'ok' | 'failed' | 'skipped' | 'planned' | 'interrupted' | 'stopped';
 export type StepKind = 'run' | 'check' | 'manual' | 'message';
 export type StepEffect = 'read' | 'write' | 'none';
 /** Why a step failed, when it is more specific than "failed". */
-export type FailureReason = 'unreachable' | 'timeout' | 'expect' | 'until' | 'exit' | 'expression' | 'error' | 'declined' | 'interrupted';
+export type FailureReason = 'unreachable' | 'unreadable' | 'timeout' | 'expect' | 'until' | 'exit' | 'expression' | 'error' | 'declined' | 'interrupted';
 export type Outcome = 'resolved' | 'rehearsed' | 'failed' | 'not-verified' | 'stopped' | 'interrupted';
 
 export interface RunbookRef {

@@ -52,7 +52,8 @@ export function resumeStateFrom(contents: JournalContents): ResumeState {
         if (e.effect === 'write') startedWrites.set(e.stepId, i);
         break;
       case 'step-finished':
-        if (e.status === 'interrupted') break;
+        // A step the operator stopped at is asked again on resume, like one interrupted.
+        if (e.status === 'interrupted' || e.status === 'stopped') break;
         finished.set(e.stepId, e);
         finishedAt.set(e.stepId, i);
         break;

@@ -143,7 +143,10 @@ export class TerminalRenderer {
     }
     switch (e.status) {
       case 'ok':
-        return this.line(e, `  ${c.green('✓')} ${tag}${name}  ${e.summary}${dur}${e.attempts > 1 ? c.dim(` after ${e.attempts} attempts`) : ''}`);
+        return (
+          this.line(e, `  ${c.green('✓')} ${tag}${name}  ${e.summary}${dur}${e.attempts > 1 ? c.dim(` after ${e.attempts} attempts`) : ''}`) +
+          this.indent((e.excerpt ?? []).map((l) => c.dim(`│ ${l}`)), '            ')
+        );
       case 'skipped':
         return this.line(e, `  ${c.dim(`− ${e.stepId}  ${e.summary}`)}`);
       case 'planned': {
@@ -155,6 +158,7 @@ export class TerminalRenderer {
         return this.line(e, `  ${c.cyan('◇')} ${tag}${name}  ${c.cyan('planned, not run')}`) + this.indent(lines, '            ');
       }
       case 'interrupted':
+      case 'stopped':
         return this.line(e, `  ${c.yellow('■')} ${tag}${name}  ${e.summary}${dur}`);
       default: {
         // The summary is the line the journal has; "unreachable: …" reads on its own.

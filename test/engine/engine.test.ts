@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeClock } from '../../src/engine/clock.js';
+import { resumeStateFrom } from '../../src/engine/resume.js';
 import { ScriptedPrompter } from '../../src/engine/prompter.js';
 import { batches } from '../../src/engine/walk.js';
 import { StepError, type StepType } from '../../src/steps/types.js';
@@ -230,6 +231,15 @@ describe('native steps', () => {
         throw new StepError('unreachable: kubernetes API at 127.0.0.1:1 did not answer within 5s', 'unreachable');
       },
     },
+    'fx.blind': {
+      name: 'fx.blind',
+      description: 'could read none of its sources',
+      effect: 'read',
+      inputSchema: {},
+      async run() {
+        throw new StepError('unreadable: could not read the logs of any of the 3 pods (no container)', 'unreadable');
+      },
+    },
     'fx.hang': {
       name: 'fx.hang',
       description: 'ignores its abort signal',
@@ -293,6 +303,19 @@ describe('native steps', () => {
     });
     expect(calls).toEqual(['scale 5']);
     expect(r.of('approval-given')[0]).toMatchObject({ stepId: 'scale-up', via: 'flag' });
+  });
+
+  test('a check that observed nothing fails as unreadable, and a condition on it is false with a note', async () => {
+    const r = await run(
+      runbook({
+        detect: 'steps:\n  - { id: blind, effect: read, check: fx.blind }',
+        triage: 'steps:\n  - { id: after, effect: read, run: "true", when: "steps.blind.result.matches == 0" }',
+      }),
+      { env, stepTypes },
+    );
+    expect(r.step('blind')).toMatchObject({ status: 'failed', reason: 'unreadable' });
+    expect(r.step('after')).toMatchObject({ status: 'skipped' });
+    expect(r.of('note').map((n) => n.message).join('\n')).toMatch(/needs the result of "blind" \(failed\); treated as false/);
   });
 
   test('an unknown step type fails the step in words', async () => {
@@ -454,6 +477,19 @@ describe('manual and message steps', () => {
     expect(yes.step('assign')).toMatchObject({ status: 'ok', summary: 'done (confirmed by bob)' });
     const stop = await run(yaml, { env, prompter: new ScriptedPrompter([{ manual: 'stop' }]) });
     expect(stop.result.exitCode).toBe(3);
+    expect(stop.step('assign')).toMatchObject({ status: 'stopped' });
+  });
+
+  test('a run stopped at a manual step asks that step again on resume, and never reports resolved without it', async () => {
+    const stop = await run(yaml, { env, prompter: new ScriptedPrompter([{ manual: 'stop' }]), user: 'bob' });
+    expect(stop.step('assign')).toMatchObject({ status: 'stopped', summary: 'stopped here by bob' });
+    const state = resumeStateFrom({ events: stop.events, torn: false, bad: 0 });
+    expect(state.finished.has('assign')).toBe(false);
+    const prompter = new ScriptedPrompter([{ manual: 'done' }]);
+    const resumed = await run(yaml, { env, prompter, user: 'bob', resume: state });
+    expect(prompter.asked.map((a) => a.kind)).toEqual(['manual']);
+    expect(resumed.step('assign')).toMatchObject({ status: 'ok' });
+    expect(resumed.result.exitCode).toBe(0);
   });
 });
 

@@ -182,6 +182,18 @@ describe('k8s.logs', () => {
     expect(out.result.errors[0].message).toMatch(/previous terminated container "app" in pod "dispatch-engine-7c9d8f6b5-abcde" not found/);
   });
 
+  test('some pods unreadable: the summary names them', async () => {
+    const out = await k8sLogs.run(ctx(), { selector: 'app=dispatch-engine', previous: true, pattern: 'GC overhead' });
+    expect(out.summary).toBe('1 line matching /GC overhead/ in 1/3 pods (1 lines read); unreadable: dispatch-engine-7c9d8f6b5-abcde, dispatch-engine-7c9d8f6b5-klmno');
+  });
+
+  test('no pod readable: the check observed nothing, so it fails as unreadable instead of reporting 0 matches', async () => {
+    const err = await k8sLogs.run(ctx(), { selector: 'app=dispatch-engine', container: 'nosuch', pattern: 'ERROR' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StepError);
+    expect((err as StepError).code).toBe('unreadable');
+    expect((err as StepError).message).toMatch(/^unreadable: could not read the logs of any of the 3 pods \(.*container nosuch is not valid/);
+  });
+
   test('an invalid regex is refused before any request', async () => {
     const before = server.requests.length;
     await expect(k8sLogs.run(ctx(), { selector: 'app=x', pattern: '(' })).rejects.toThrow(/pattern is not a valid regular expression/);

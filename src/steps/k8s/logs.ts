@@ -147,6 +147,10 @@ export const k8sLogs: StepType<LogsInput, LogsResult> = {
     const summary = regex
       ? `${plural(matches, 'line')} matching /${input.pattern}/ in ${podsWithMatches}/${pods.length} pods (${linesRead} lines read)`
       : `${plural(linesRead, 'line')} read from ${plural(pods.length, 'pod')}`;
-    return { ok: true, result, summary: errors.length ? `${summary}; ${errors.length} unreadable` : summary };
+    // A check that could read none of its sources observed nothing: not evidence of anything.
+    if (pods.length > 0 && errors.length === pods.length) {
+      throw new StepError(`unreadable: could not read the logs of any of the ${plural(pods.length, 'pod')} (${errors[0]!.message})`, 'unreadable');
+    }
+    return { ok: true, result, summary: errors.length ? `${summary}; unreadable: ${errors.map((e) => e.pod).join(', ')}` : summary };
   },
 };
