@@ -46,6 +46,10 @@ export async function resumeCommand(runId: string, opts: ResumeOpts): Promise<vo
     return;
   }
   if (state.torn) printError(`the journal's last line was cut off (the process was killed while writing); it was ignored`);
+  if (state.badLines.length) {
+    const lines = state.badLines.length === 1 ? `line ${state.badLines[0]}` : `lines ${state.badLines.join(', ')}`;
+    printError(`warning: journal ${lines} did not parse and ${state.badLines.length === 1 ? 'was' : 'were'} skipped; check the run's history around ${state.badLines.length === 1 ? 'it' : 'them'}`);
+  }
 
   const runbooks = runbooksDir(opts.runbooks);
   let loaded: LoadedFile;

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fdatasyncSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { EngineEvent } from './events.js';
 
 export const RUN_ID = /^[A-Z][A-Z0-9]*-[0-9]{3,}-\d{8}T\d{6}Z-[0-9a-f]{4}$/;
@@ -27,6 +27,18 @@ export function journalFile(dir: string, runId: string): string {
   return join(dir, `${runId}.jsonl`);
 }
 
+/** mkdir -p, one level at a time: Node's recursive mkdirSync never returns for
+ *  some paths it cannot create (`/proc/1/nope` spins at 100% CPU). */
+export function makeDirs(dir: string): void {
+  const parent = dirname(dir);
+  if (parent !== dir && !existsSync(parent)) makeDirs(parent);
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+}
+
 export class JournalWriter {
   private fd: number | undefined;
 
@@ -37,7 +49,7 @@ export class JournalWriter {
 
   /** Opens (creating the directory, mode 0700, file 0600). Throws when it cannot. */
   open(): this {
-    mkdirSync(join(this.file, '..'), { recursive: true, mode: 0o700 });
+    makeDirs(resolve(this.file, '..'));
     // A journal cut off mid-line (killed process) gets its line ended first,
     // so the next event starts on a line of its own.
     const torn = existsSync(this.file) && !endsWithNewline(this.file);
@@ -81,6 +93,8 @@ export interface JournalContents {
   torn: boolean;
   /** Lines in the middle that did not parse (ignored). */
   bad: number;
+  /** Their 1-based line numbers, for the warning. */
+  badLines?: number[];
 }
 
 export function parseJournal(text: string): JournalContents {
@@ -88,6 +102,7 @@ export function parseJournal(text: string): JournalContents {
   const events: EngineEvent[] = [];
   let torn = false;
   let bad = 0;
+  const badLines: number[] = [];
   lines.forEach((line, i) => {
     if (!line.trim()) return;
     try {
@@ -95,10 +110,13 @@ export function parseJournal(text: string): JournalContents {
     } catch {
       // Only the last line can be torn by a kill; anything else is damage.
       if (i === lines.length - 1 && !text.endsWith('\n')) torn = true;
-      else bad++;
+      else {
+        bad++;
+        badLines.push(i + 1);
+      }
     }
   });
-  return { events, torn, bad };
+  return { events, torn, bad, badLines };
 }
 
 export function readJournal(file: string): JournalContents {

@@ -25,6 +25,8 @@ export interface ResumeState {
   lastOutcome?: Outcome;
   torn: boolean;
   bad: number;
+  /** Their line numbers in the journal. */
+  badLines: number[];
 }
 
 export class JournalError extends Error {}
@@ -93,5 +95,6 @@ export function resumeStateFrom(contents: JournalContents): ResumeState {
     lastOutcome,
     torn: contents.torn,
     bad: contents.bad,
+    badLines: contents.badLines ?? [],
   };
 }

@@ -1,7 +1,7 @@
 // `oncall run` as a real process with no TTY (stdin closed): writes need
 // --approve, the run stops before an unapproved write (never spawned) with
 // exit 3 and the flag that would approve it; invalid input is exit 2, one line.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBuilt, FIXTURES, journalEvents, oncall, readLines } from './helpers.js';
 import { tempDir } from '../engine/helpers.js';
@@ -136,4 +136,26 @@ test('with --journal-dir, the printed resume command finds the run again', async
   const resumed = await oncall(['--runbooks', FIXTURES, ...args], { env: { ...env, ONCALL_STATE_DIR: undefined } });
   expect(resumed.code).toBe(0);
   expect(readLines(log())).toEqual(['scale smp-prod']);
+});
+
+test('a journal directory that cannot be created is a one-line error, exit 2, at once', async () => {
+  const started = Date.now();
+  const r = await oncall(['--runbooks', FIXTURES, 'run', 'FIX-001', '--journal-dir', '/proc/1/nope'], { env, timeoutMs: 10_000 });
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/^oncall: cannot write the run journal \/proc\/1\/nope\/FIX-001-\S+\.jsonl: E[A-Z]+\n$/);
+  expect(Date.now() - started).toBeLessThan(8_000);
+});
+
+test('resume warns about a garbage line in the middle of the journal, with its line number', async () => {
+  const first = await run('FIX-001');
+  expect(first.code).toBe(3);
+  const runId = /oncall resume (\S+)/.exec(first.stdout)![1]!;
+  const dir = join(t.dir, 'runs');
+  const file = join(dir, `${runId}.jsonl`);
+  const lines = readFileSync(file, 'utf8').split('\n');
+  lines.splice(3, 0, '{"this is": not json');
+  writeFileSync(file, lines.join('\n'));
+  const r = await oncall(['--runbooks', FIXTURES, 'resume', runId, '--approve', 'scale-consumers'], { env });
+  expect(r.stderr).toContain('oncall: warning: journal line 4 did not parse and was skipped');
+  expect(r.code).toBe(0);
 });
