@@ -7,7 +7,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../runbook/diagnostic.js';
 import { loadText } from '../runbook/load.js';
 import { loadCel } from '../runbook/vendor.js';
-import { locate, locateWithin, MAX_SOURCE_BYTES, parseSource, type SourceFile } from '../runbook/source.js';
+import { decodeUtf8, locate, locateWithin, MAX_SOURCE_BYTES, parseSource, type SourceFile } from '../runbook/source.js';
 import type { Runbook } from '../runbook/types.js';
 import { manifestCatalog } from './inputs.js';
 import { buildModel } from './model.js';
@@ -310,7 +310,12 @@ function readEntry(entry: FileEntry): Loaded {
       const message = `file is too large for a runbook (${(size / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_SOURCE_BYTES / 1024 / 1024} MB)`;
       return { file, text: '', source, diagnostics: [{ file, line: 1, column: 1, severity: 'error', ruleId: 'yaml-syntax', message }] };
     }
-    text = readFileSync(abs, 'utf8');
+    const decoded = decodeUtf8(readFileSync(abs));
+    if (!('text' in decoded)) {
+      const { source } = parseSource(file, '');
+      return { file, text: '', source, diagnostics: [{ file, line: decoded.line, column: decoded.column, severity: 'error', ruleId: 'yaml-syntax', message: decoded.message }] };
+    }
+    text = decoded.text;
   } catch (e) {
     throw new LintPathError(describeFsError(file, e));
   }

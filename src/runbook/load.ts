@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Diagnostic } from './diagnostic.js';
 import { validateAgainstSchema, type SchemaName } from './schema.js';
-import { parseSource, type SourceFile } from './source.js';
+import { decodeUtf8, parseSource, type SourceFile } from './source.js';
 import type { Process, Runbook } from './types.js';
 
 export interface LoadedFile {
@@ -32,7 +32,10 @@ export function loadText(file: string, text: string): LoadedFile {
 
 /** Throws only for unreadable files (the caller reports those as usage errors). */
 export function loadFile(file: string): LoadedFile {
-  return loadText(file, readFileSync(file, 'utf8'));
+  const decoded = decodeUtf8(readFileSync(file));
+  if ('text' in decoded) return loadText(file, decoded.text);
+  const { source } = parseSource(file, '');
+  return { file, kind: 'runbook', source, value: undefined, diagnostics: [{ file, line: decoded.line, column: decoded.column, severity: 'error', ruleId: 'yaml-syntax', message: decoded.message }] };
 }
 
 export function asRunbook(loaded: LoadedFile): Runbook {

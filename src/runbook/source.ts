@@ -63,6 +63,14 @@ export function parseSource(file: string, text: string, options: { fast?: boolea
     const source: SourceFile = { file, text, lineCounter: linesOf([0]) };
     return { source, errors: [{ file, line: 1, column: 1, severity: 'error', ruleId: 'yaml-syntax', message: refusal }], value: undefined };
   }
+  const deep = tooDeep(text);
+  if (deep >= 0) {
+    const lineStarts = [0, ...[...text.matchAll(/\n/g)].map((m) => m.index! + 1)];
+    const lines = linesOf(lineStarts);
+    const { line, col } = lines.linePos(deep);
+    const message = `collections nested more than ${MAX_NESTING} levels deep; a runbook never needs that`;
+    return { source: { file, text, lineCounter: lines }, errors: [{ file, line, column: col, severity: 'error', ruleId: 'yaml-syntax', message }], value: undefined };
+  }
   // Most runbooks are in the plain subset the fast parser reads exactly; the rest
   // (and every file with a YAML error) goes through yaml.
   // ONCALL_FAST_YAML=0 turns the fast path off (to rule it out when debugging).
@@ -94,6 +102,60 @@ export function parseSource(file: string, text: string, options: { fast?: boolea
     }
   }
   return { source, errors, value };
+}
+
+/** Deeper than this, the YAML parser (and everything after it) would recurse out of stack. */
+export const MAX_NESTING = 64;
+
+/** Offset of the first `[`/`{` (or indentation step) past MAX_NESTING levels, or -1. */
+function tooDeep(text: string): number {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = undefined;
+      continue;
+    }
+    if ((c === '"' || c === "'") && (depth > 0 || /[\s:[{,-]/.test(text[i - 1] ?? ' '))) quote = c;
+    else if (c === '#' && /\s/.test(text[i - 1] ?? ' ')) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl;
+    } else if (c === '[' || c === '{') {
+      if (++depth > MAX_NESTING) return i;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  // Block collections nest by indentation: 2 spaces a level is the narrowest.
+  const deepIndent = /^( {128,})\S/m.exec(text);
+  return deepIndent ? deepIndent.index + deepIndent[1]!.length : -1;
+}
+
+/** Decodes a file's bytes as UTF-8, or says where the first invalid byte is. */
+export function decodeUtf8(bytes: Uint8Array): { text: string } | { line: number; column: number; message: string } {
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    const before = new TextDecoder('utf-8').decode(bytes.subarray(0, at));
+    const lines = before.split('\n');
+    const hex = bytes[at]!.toString(16).padStart(2, '0');
+    return { line: lines.length, column: lines[lines.length - 1]!.length + 1, message: `invalid UTF-8 (byte 0x${hex}); runbooks are UTF-8 text` };
+  }
+}
+
+function firstInvalidUtf8(b: Uint8Array): number {
+  for (let i = 0; i < b.length; ) {
+    const x = b[i]!;
+    const n = x < 0x80 ? 0 : x >= 0xc2 && x < 0xe0 ? 1 : x >= 0xe0 && x < 0xf0 ? 2 : x >= 0xf0 && x < 0xf5 ? 3 : -1;
+    if (n < 0) return i;
+    for (let k = 1; k <= n; k++) if (i + k >= b.length || (b[i + k]! & 0xc0) !== 0x80) return i;
+    // Overlong three-byte forms and surrogates are invalid too.
+    if (n === 2 && ((x === 0xe0 && b[i + 1]! < 0xa0) || (x === 0xed && b[i + 1]! >= 0xa0))) return i;
+    if (n === 3 && ((x === 0xf0 && b[i + 1]! < 0x90) || (x === 0xf4 && b[i + 1]! >= 0x90))) return i;
+    i += n + 1;
+  }
+  return 0;
 }
 
 /** Text that is not a runbook at all: too big, or binary. */

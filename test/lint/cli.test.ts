@@ -190,3 +190,38 @@ describe('inputs that are not runbooks get a diagnostic, never a crash', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
+
+describe('hostile files next to good ones', () => {
+  const good = readFileSync(join(root, 'runbooks/INC-001-dispatch-engine-down.yaml'));
+  const head = 'id: INC-05X\ntitle: T\nseverity: SEV-4\nalerts: [{ alertname: X }]\n';
+  const files: Record<string, Buffer> = {
+    'INC-001-dispatch-engine-down.yaml': good,
+    'INC-050-utf.yaml': Buffer.concat([Buffer.from(head.replace('05X', '050').replace('title: T', 'title: Bad ')), Buffer.from([0xff, 0xfe]), Buffer.from(' bytes\nstages: { detect: {}, resolve: {} }\n')]),
+    'INC-051-deep.yaml': Buffer.from(`${head.replace('05X', '051')}notes: ${'['.repeat(3000)}${']'.repeat(3000)}\nstages: { detect: {}, resolve: {} }\n`),
+    'INC-052-deep-maps.yaml': Buffer.from(`${head.replace('05X', '052')}notes: ${'{a: '.repeat(3000)}1${'}'.repeat(3000)}\nstages: { detect: {}, resolve: {} }\n`),
+  };
+  let dir: string;
+  beforeAll(() => {
+    dir = join(tmp, 'hostile');
+    mkdirSync(dir, { recursive: true });
+    for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
+  });
+
+  test('lint points at the invalid byte and at the nesting, and says nothing of the good file', () => {
+    const r = oncall(['lint', '--format', 'json', dir]);
+    expect(r.code).toBe(1);
+    const found = (JSON.parse(r.stdout) as Array<{ file: string; line: number; column: number; message: string }>).map((d) => `${d.file.split('/').pop()}:${d.line}:${d.column} ${d.message}`);
+    expect(found).toEqual([
+      'INC-050-utf.yaml:5:1 invalid UTF-8 (byte 0xff); runbooks are UTF-8 text',
+      'INC-051-deep.yaml:5:72 collections nested more than 64 levels deep; a runbook never needs that',
+      'INC-052-deep-maps.yaml:5:264 collections nested more than 64 levels deep; a runbook never needs that',
+    ]);
+  });
+
+  test('list still lists the good runbook and names each bad one in one line', () => {
+    const r = oncall(['--runbooks', dir, 'list']);
+    expect(r.stdout).toMatch(/^INC-001 /m);
+    expect(r.stderr.trim().split('\n')).toHaveLength(3);
+    expect(r.stderr).toMatch(/INC-051-deep\.yaml:5:72: collections nested/);
+  });
+});
