@@ -136,6 +136,8 @@ export function decodeUtf8(bytes: Uint8Array): { text: string } | { line: number
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch {
+    const head = bytes.subarray(0, 8192);
+    if (head.includes(0) || (new TextDecoder('utf-8').decode(head).match(/\uFFFD/g)?.length ?? 0) > 4) return { line: 1, column: 1, message: 'file is binary, not UTF-8 YAML text' };
     const at = firstInvalidUtf8(bytes);
     const before = new TextDecoder('utf-8').decode(bytes.subarray(0, at));
     const lines = before.split('\n');
