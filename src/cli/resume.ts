@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { Engine } from '../engine/engine.js';
 import { RUN_ID, findJournal, journalDir, readJournal } from '../engine/journal.js';
 import { JournalError, resumeStateFrom } from '../engine/resume.js';
-import { parseSets, secretDigest } from '../engine/params.js';
+import { digestMatches, fingerprintKey } from '../engine/fingerprint.js';
+import { parseSets } from '../engine/params.js';
 import { MASK } from '../engine/redact.js';
 import { formatDiagnosticLine } from '../runbook/diagnostic.js';
 import { asRunbook, loadFile, type LoadedFile } from '../runbook/load.js';
@@ -90,19 +91,20 @@ export async function resumeCommand(runId: string, opts: ResumeOpts): Promise<vo
   const option = opts.option ?? state.options.option;
   const env = process.env;
   const p = params(runbook, sets, env);
+  const key = fingerprintKey(dir);
   // Secrets are journaled as fingerprints: a resumed run must act on the very
   // values the original run showed and had approved, not on a default.
   for (const name of p.secretNames) {
     const how = `--set ${name}=…${runbook.params?.[name]?.env ? ` or env ${runbook.params[name]!.env}` : ''}`;
     const digest = state.secretDigests[name];
-    const now = p.sources[name] === 'unset' ? undefined : secretDigest(runId, String(p.values[name]));
+    const now = p.sources[name] === 'unset' ? undefined : String(p.values[name]);
     if (digest === undefined) {
       if (state.params[name] === MASK && now === undefined) {
         throw new CliError(`secret parameter "${name}" is not in the journal; give it again with ${how} to resume`, EXIT.usage);
       }
       continue;
     }
-    if (now === digest) continue;
+    if (now !== undefined && digestMatches(digest, runId, now, key)) continue;
     const was = state.paramSources[name] === 'default' ? 'its default' : `a value given by ${state.paramSources[name] === 'env' ? 'env' : '--set'}`;
     throw new CliError(
       now === undefined || p.sources[name] === 'default'
@@ -123,6 +125,7 @@ export async function resumeCommand(runId: string, opts: ResumeOpts): Promise<vo
     hash,
     hashChanged,
     params: p,
+    fingerprintKey: key,
     dryRun: state.options.dryRun,
     ...(option ? { option } : {}),
     approve: [...state.options.approve, ...(opts.approve ?? [])],

@@ -5,6 +5,7 @@ import { shellQuote } from '../engine/render.js';
 import { createHash } from 'node:crypto';
 import { Engine } from '../engine/engine.js';
 import { parseDuration } from '../engine/duration.js';
+import { fingerprintKey } from '../engine/fingerprint.js';
 import { JournalWriter, journalDir, journalFile, newRunId } from '../engine/journal.js';
 import { ParamError, resolveParams, type ResolvedParams } from '../engine/params.js';
 import { Redactor } from '../engine/redact.js';
@@ -130,7 +131,8 @@ export async function runCommand(id: string, opts: RunOpts): Promise<void> {
   const timeout = defaultTimeout(env);
   const stepTypes = await loadStepTypes(runbook);
   const runId = newRunId(runbook.id, realClock.now());
-  const journal = openJournal(journalFile(journalDir(opts.journalDir), runId));
+  const stateDir = journalDir(opts.journalDir);
+  const journal = openJournal(journalFile(stateDir, runId));
   const engine = new Engine({
     runId,
     runbook,
@@ -138,6 +140,7 @@ export async function runCommand(id: string, opts: RunOpts): Promise<void> {
     source: loaded.source,
     hash: sha256(loaded.source.text),
     params: p,
+    fingerprintKey: fingerprintKey(stateDir),
     dryRun: !!opts.dryRun,
     ...(opts.option ? { option: opts.option } : {}),
     approve: opts.approve ?? [],

@@ -1,5 +1,6 @@
 // oncall show <ID> [--json]: stages, steps with their effect, options.
 import { Chalk, type ChalkInstance } from 'chalk';
+import { Redactor } from '../engine/redact.js';
 import { resolveRunbook, type ResolvedRunbook } from '../runbook/resolve.js';
 import type { Step } from '../runbook/types.js';
 import { loadProcess, loadRunbookById, resolveDir } from './catalog-loader.js';
@@ -8,7 +9,9 @@ import { printJson, useColor } from './output.js';
 export function showCommand(id: string, opts: { runbooks?: string; json?: boolean; color?: boolean }): void {
   const dir = resolveDir(opts);
   const { runbook, file } = loadRunbookById(dir, id);
-  const resolved = resolveRunbook(runbook, loadProcess(dir));
+  // Secret defaults and URL passwords never reach the screen, text or JSON.
+  const redactor = new Redactor(Object.values(runbook.params ?? {}).flatMap((p) => (p.secret && p.default !== undefined ? [String(p.default)] : [])));
+  const resolved = redactor.value(resolveRunbook(runbook, loadProcess(dir)));
   if (opts.json) printJson({ file, ...resolved });
   else process.stdout.write(render(resolved, new Chalk({ level: useColor(opts) ? 1 : 0 })));
 }

@@ -2,6 +2,7 @@
 // Resolve, runs steps, asks for approval before every write, and reports
 // everything as events. It knows no terminal: the UI, the --json writer and
 // the journal subscribe; prompts come in through a Prompter.
+import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { describeFindings, judgeRendered } from '../commands/rendered.js';
 import { maskUrl } from '../commands/words.js';
@@ -78,6 +79,8 @@ export interface EngineOptions {
   /** Approvals given on the `oncall resume` command line (the only ones that cover in-doubt writes). */
   resumeApprove?: string[];
   hashChanged?: boolean;
+  /** Key of the journal directory's secret fingerprints (without one, a fresh key: not verifiable later). */
+  fingerprintKey?: Buffer;
 }
 
 export interface RunResult {
@@ -315,7 +318,7 @@ export class Engine {
         runbook: this.runbookRef,
         params: publicParams(this.o.params),
         paramSources: this.o.params.sources,
-        secretDigests: secretDigests(this.runId, this.o.params),
+        secretDigests: secretDigests(this.runId, this.o.params, this.o.fingerprintKey ?? randomBytes(32)),
         options: this.optionsRecord,
         user: this.user,
         startedAt: new Date(this.startedAt).toISOString(),

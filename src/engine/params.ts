@@ -1,7 +1,7 @@
 // Parameter values: --set KEY=VALUE, else the param's env variable, else its
 // default. Every value is checked against its pattern (the whole value must
 // match) before anything runs.
-import { createHash } from 'node:crypto';
+import { secretDigest } from './fingerprint.js';
 import type { Runbook } from '../runbook/types.js';
 
 export type ParamValue = string | number | boolean;
@@ -140,14 +140,9 @@ export function publicParams(resolved: ResolvedParams): Record<string, ParamValu
   return out;
 }
 
-/** A secret's fingerprint for the journal: resume can tell the same value from
- *  another one without the journal holding it (salted with the run id). */
-export function secretDigest(runId: string, value: string): string {
-  return `sha256:${createHash('sha256').update(`${runId}\0${value}`).digest('hex')}`;
-}
-
-export function secretDigests(runId: string, p: ResolvedParams): Record<string, string> {
+/** Keyed fingerprints of the secret values (src/engine/fingerprint.ts). */
+export function secretDigests(runId: string, p: ResolvedParams, key: Buffer): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of p.secretNames) if (p.sources[name] !== 'unset') out[name] = secretDigest(runId, String(p.values[name]));
+  for (const name of p.secretNames) if (p.sources[name] !== 'unset') out[name] = secretDigest(runId, String(p.values[name]), key);
   return out;
 }

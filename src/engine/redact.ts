@@ -17,17 +17,19 @@ export class Redactor {
     for (const s of secrets) this.add(s);
   }
 
-  /** Registers a secret value (and its URL-encoded spelling). */
+  /** Registers a secret value and the spellings it travels in: URL-encoded,
+   *  JSON-escaped (an error message quoting it), base64 (a Kubernetes secret). */
   add(value: string | undefined | null): void {
     if (value === undefined || value === null) return;
     const s = String(value);
     if (!s || s === MASK) return;
-    const variants = new Set([s]);
+    const variants = new Set([s, JSON.stringify(s).slice(1, -1), JSON.stringify(JSON.stringify(s)).slice(3, -3)]);
     try {
       variants.add(encodeURIComponent(s));
     } catch {
       /* lone surrogates: the raw form is still masked */
     }
+    if (s.length >= 4) variants.add(Buffer.from(s, 'utf8').toString('base64').replace(/=+$/, ''));
     for (const v of variants) if (!this.secrets.includes(v)) this.secrets.push(v);
     // Longest first, so a secret that contains another is masked whole.
     this.secrets.sort((a, b) => b.length - a.length);
@@ -59,7 +61,9 @@ export class Redactor {
 
   private walk(value: unknown, depth: number): unknown {
     if (typeof value === 'string') return this.string(value);
-    if (depth > 64 || value === null || typeof value !== 'object') return value;
+    if (value === null || typeof value !== 'object') return value;
+    // Deeper than any real result: the rest is redacted as JSON text, never passed raw.
+    if (depth > 64) return this.string(JSON.stringify(value));
     if (Array.isArray(value)) return value.map((v) => this.walk(v, depth + 1));
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[this.string(k)] = this.walk(v, depth + 1);

@@ -117,7 +117,7 @@ describe('dry-run of every bundled runbook spawns no write', () => {
       const mutating = rec.commands().filter((c) => judgeCommand(knownWords(c.argv)).some(isWrite));
       expect(mutating).toEqual([]);
       // The journal holds the same story.
-      const journal = readdirSync(join(t.dir, 'runs')).map((f) => readFileSync(join(t.dir, 'runs', f), 'utf8')).join('');
+      const journal = readdirSync(join(t.dir, 'runs')).filter((f) => f.endsWith('.jsonl')).map((f) => readFileSync(join(t.dir, 'runs', f), 'utf8')).join('');
       expect(journal.trim().split('\n').length).toBe(events.length);
     } finally {
       rec.cleanup();

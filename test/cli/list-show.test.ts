@@ -95,3 +95,29 @@ test('a missing runbook directory is a one-line usage error', async () => {
   expect(r.code).toBe(2);
   expect(r.stderr.trim()).toMatch(/^oncall: cannot read runbook directory .*nope: ENOENT$/);
 });
+
+test('show never prints a secret default or a URL password, in text or JSON', async () => {
+  const rb = join(dir, 'rb');
+  mkdirSync(rb);
+  writeFileSync(
+    join(rb, 'INC-101-secrets.yaml'),
+    [
+      'id: INC-101',
+      'title: Secrets',
+      'severity: SEV-4',
+      'alerts: [{ alertname: X }]',
+      'params:',
+      '  token: { default: "Tk9qzXyzzyAbc", secret: true, pattern: "^\\\\S+$" }',
+      '  redis_url: { default: "redis://app:pAss-in-url@cache:6379/0", pattern: "^\\\\S+$" }',
+      'stages: { detect: {}, resolve: {} }',
+      '',
+    ].join('\n'),
+  );
+  for (const args of [['show', 'INC-101'], ['show', 'INC-101', '--json']]) {
+    const r = await oncall(['--runbooks', rb, ...args], { env, cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('Tk9qzXyzzyAbc');
+    expect(r.stdout).not.toContain('pAss-in-url');
+    expect(r.stdout).toContain('redis://app:***@cache:6379/0');
+  }
+});

@@ -50,7 +50,7 @@ describe('journal files', () => {
     const after = readJournal(file);
     expect(after.events.map((e) => (e as { message: string }).message)).toEqual(['one', 'two']);
     expect(after).toMatchObject({ torn: false, bad: 1 });
-    expect(parseJournal('')).toEqual({ events: [], torn: false, bad: 0 });
+    expect(parseJournal('')).toEqual({ events: [], torn: false, bad: 0, badLines: [] });
   });
 });
 

@@ -1,4 +1,8 @@
 // Parameters: precedence, patterns, unknown keys; secrets by value.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { digestMatches, fingerprintKey, secretDigest } from '../../src/engine/fingerprint.js';
 import { ParamError, publicParams, resolveParams } from '../../src/engine/params.js';
 import { Redactor } from '../../src/engine/redact.js';
 import type { Runbook } from '../../src/runbook/types.js';
@@ -79,4 +83,43 @@ describe('Redactor', () => {
     r.addUrlPasswords('redis://user:pw-in-url@h:1');
     expect(r.string('AUTH pw-in-url')).toBe('AUTH ***');
   });
+
+  test('no depth limit: a secret 80 levels down is masked', () => {
+    const r = new Redactor(['Tk9qzXyzzy']);
+    let deep: unknown = { token: 'Tk9qzXyzzy' };
+    for (let i = 0; i < 80; i++) deep = { next: deep };
+    expect(JSON.stringify(r.value(deep))).not.toContain('Tk9qzXyzzy');
+    expect(JSON.stringify(r.value(deep))).toContain('***');
+  });
+
+  test('the escaped, URL-encoded and base64 spellings of a secret are masked too', () => {
+    const secret = 'Tk9"qz\\Xyzzy/Abc';
+    const r = new Redactor([secret]);
+    for (const spelled of [JSON.stringify(secret), JSON.stringify(JSON.stringify(secret)), encodeURIComponent(secret), Buffer.from(secret).toString('base64')]) {
+      const out = r.string(`value: ${spelled}`);
+      expect(out).toContain('***');
+      expect(out).not.toContain('Xyzzy');
+    }
+  });
 });
+
+describe('secret fingerprints', () => {
+  test('keyed: the same value matches, another does not, and the journal alone cannot test guesses', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oncall-fp-'));
+    try {
+      const key = fingerprintKey(dir);
+      expect(statSync(join(dir, '.fingerprint-key')).mode & 0o777).toBe(0o600);
+      expect(fingerprintKey(dir).equals(key)).toBe(true);
+      const digest = secretDigest('INC-001-20261201T000000Z-abcd', 'abc', key);
+      expect(digest).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+      expect(digestMatches(digest, 'INC-001-20261201T000000Z-abcd', 'abc', key)).toBe(true);
+      expect(digestMatches(digest, 'INC-001-20261201T000000Z-abcd', 'abd', key)).toBe(false);
+      // Without the key, trying every 3-letter value against the digest finds nothing.
+      const other = Buffer.alloc(32, 1);
+      expect(digestMatches(digest, 'INC-001-20261201T000000Z-abcd', 'abc', other)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
