@@ -1,6 +1,7 @@
 // The terminal Prompter, on inquirer. Loaded only when a run is interactive.
 // Ctrl-C at a prompt surfaces as PromptInterrupted, which the engine turns
 // into an interrupted (resumable) run.
+import { escapeControlsDeep } from './control-chars.js';
 import type { ManualAnswer, PromptChoice, Prompter } from '../engine/prompter.js';
 import { PromptInterrupted } from '../engine/prompter.js';
 
@@ -12,7 +13,8 @@ export class TerminalPrompter implements Prompter {
 
   constructor(private readonly output: NodeJS.WritableStream = process.stdout) {}
 
-  private async prompt<T>(question: Record<string, unknown>): Promise<T> {
+  private async prompt<T>(asked: Record<string, unknown>): Promise<T> {
+    const question = escapeControlsDeep(asked);
     if (!this.module) {
       const inquirer = (await import('inquirer')).default;
       this.module = inquirer.createPromptModule({ input: process.stdin, output: this.output as NodeJS.WriteStream }) as unknown as PromptModule;

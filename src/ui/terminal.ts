@@ -1,6 +1,7 @@
 // The terminal subscriber: one line per thing that happened, each prefixed
 // with the time elapsed since the run started, so the operator always knows
 // how long the incident has been running. Events arrive already redacted.
+import { escapeControlsDeep } from './control-chars.js';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { formatDuration, formatElapsed } from '../engine/duration.js';
 import type { EngineEvent, EventOf } from '../engine/events.js';
@@ -29,7 +30,8 @@ export class TerminalRenderer {
   }
 
   readonly subscriber = (e: EngineEvent): void => {
-    const text = this.render(e);
+    // Runbook text and command output may carry escape sequences: shown, not obeyed.
+    const text = this.render(escapeControlsDeep(e));
     if (text !== undefined) this.opts.write(text);
   };
 
