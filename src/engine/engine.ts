@@ -347,6 +347,7 @@ export class Engine {
       }
     } finally {
       cancelReminders();
+      this.cancelTimebox?.();
     }
     const resumable = result.outcome === 'interrupted' || result.outcome === 'stopped' || result.outcome === 'failed';
     this.emit({
@@ -395,7 +396,27 @@ export class Engine {
     if (!stage) return;
     this.checkInterrupted();
     this.emit({ type: 'stage-started', stage: name, ...(stage.timebox ? { timebox: stage.timebox } : {}), ...(stage.notes?.length ? { notes: stage.notes } : {}) });
+    this.watchTimebox(name, stage.timebox);
     await this.steps(stage.steps ?? [], { stage: name });
+  }
+
+  private cancelTimebox: (() => void) | undefined;
+
+  /** Says once, on the run clock, when a stage runs past its timebox (the next stage cancels it). */
+  private watchTimebox(stage: StageName, timebox: string | undefined): void {
+    this.cancelTimebox?.();
+    this.cancelTimebox = undefined;
+    if (!timebox) return;
+    let ms: number;
+    try {
+      ms = parseDuration(timebox);
+    } catch {
+      return;
+    }
+    const elapsedMinutes = () => Math.floor((this.clock.now() - this.startedAt) / 60_000);
+    this.cancelTimebox = this.clock.setTimer(ms, () =>
+      this.emit({ type: 'reminder', kind: 'timebox', message: `${stage} has run past its ${timebox} timebox`, after: timebox, elapsedMinutes: elapsedMinutes() }),
+    );
   }
 
   private async triageCases(): Promise<void> {
@@ -479,6 +500,7 @@ export class Engine {
       ...(mitigate.timebox ? { timebox: mitigate.timebox } : {}),
       ...(mitigate.notes?.length ? { notes: mitigate.notes } : {}),
     });
+    this.watchTimebox('mitigate', mitigate.timebox);
     const choices = this.recommendations();
     const question = mitigate.choose ?? 'Which mitigation?';
     const byId = new Map(mitigate.options.map((o) => [o.id, o]));

@@ -146,7 +146,7 @@ export type EngineEventBody =
       approver?: string;
       stepId?: string;
     }
-  | { type: 'reminder'; kind: 'escalation' | 'status-update'; message: string; after?: string; elapsedMinutes: number }
+  | { type: 'reminder'; kind: 'escalation' | 'status-update' | 'timebox'; message: string; after?: string; elapsedMinutes: number }
   | { type: 'note'; level: 'info' | 'warn'; message: string; stepId?: string }
   | {
       type: 'run-finished';

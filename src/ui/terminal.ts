@@ -111,7 +111,7 @@ export class TerminalRenderer {
         if (e.decision === 'option') return this.line(e, `  → option ${c.bold(e.value)} (${e.by === 'flag' ? '--option' : e.by === 'operator' ? `chosen by ${e.approver ?? 'the operator'}` : e.by})`);
         return undefined;
       case 'reminder':
-        return this.line(e, c.magenta.bold(`⏰ ${e.kind === 'escalation' ? `escalate (${e.after}): ` : 'reminder: '}${e.message}`));
+        return this.line(e, c.magenta.bold(`⏰ ${e.kind === 'escalation' ? `escalate (${e.after}): ` : e.kind === 'timebox' ? 'timebox: ' : 'reminder: '}${e.message}`));
       case 'note': {
         const [first, ...rest] = e.message.split('\n');
         const head = this.line(e, `  ${e.level === 'warn' ? c.yellow(`⚠ ${first}`) : c.dim(first)}`);

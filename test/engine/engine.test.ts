@@ -513,6 +513,24 @@ test('escalation and status-update reminders fire on the run clock', async () =>
   ]);
 });
 
+test('a stage that runs past its timebox says so once; a stage within its timebox says nothing', async () => {
+  const clock = new FakeClock();
+  const r = await run(
+    runbook({
+      detect: `timebox: 5m
+steps:
+  - id: wait
+    effect: read
+    run: "${SCRIPTS}/counter.sh \${{ env.T }}/c"
+    parse: json
+    until: { condition: result.json.n >= 6, every: 5m, timeout: 1h }`,
+      triage: 'timebox: 5m\nsteps:\n  - { id: quick, effect: read, run: "true" }',
+    }),
+    { env, clock },
+  );
+  expect(r.of('reminder').filter((x) => x.kind === 'timebox').map((x) => [x.message, x.elapsedMinutes])).toEqual([['detect has run past its 5m timebox', 5]]);
+});
+
 test('interrupt: the running step is killed, the run ends with 130 and a resume hint', async () => {
   const started = Date.now();
   const r = await run(runbook({ detect: `steps:\n  - { id: slow, effect: read, run: "${SCRIPTS}/slow.sh 20" }` }), {
