@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- the point of this test is control characters */
 // Escape sequences from a runbook's text or a command's output are shown
 // escaped on the terminal, never obeyed, with colours on or off.
 import { escapeControls } from '../../src/ui/control-chars.js';
