@@ -49,6 +49,7 @@ export function buildProgram(): Command {
     .option('--non-interactive', 'never prompt; writes need --approve')
     .option('--json', 'print one JSON event per line')
     .option('--journal-dir <dir>', 'where run journals go (env ONCALL_STATE_DIR)')
+    .option('--concurrent', 'start even though another run of this runbook is live on this machine')
     .action(async (id, opts, cmd) => (await import('./run.js')).runCommand(id, { ...cmd.optsWithGlobals(), ...opts }));
 
   program

@@ -18,7 +18,7 @@ import { exitWhenFlushed, makePrompter, runSession } from '../ui/session.js';
 import { loadProcess } from './catalog-loader.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { printError } from './output.js';
-import { checkApprovals, checkOption, defaultTimeout, refuseUnlinted, loadStepTypes, openJournal, params, redactorFor, sha256 } from './run.js';
+import { checkApprovals, checkOption, defaultTimeout, refuseUnlinted, loadStepTypes, openJournal, params, redactorFor, sha256, takeRunLock } from './run.js';
 
 export interface ResumeOpts {
   runbooks?: string;
@@ -36,6 +36,8 @@ export async function resumeCommand(runId: string, opts: ResumeOpts): Promise<vo
   const dir = journalDir(opts.journalDir);
   const file = findJournal(runId, [dir]);
   if (!file) throw new CliError(`no journal for run ${runId} in ${dir} (use --journal-dir or ONCALL_STATE_DIR)`, EXIT.usage);
+  // The lock comes first: two resumes of one run must never both read and append.
+  const lock = takeRunLock(file, runId);
   let state;
   try {
     state = resumeStateFrom(readJournal(file));
@@ -43,6 +45,7 @@ export async function resumeCommand(runId: string, opts: ResumeOpts): Promise<vo
     throw new CliError(`cannot resume ${runId}: ${e instanceof JournalError ? e.message : (e as Error).message}`, EXIT.usage);
   }
   if (state.lastOutcome === 'resolved' || state.lastOutcome === 'rehearsed') {
+    lock.release();
     process.stdout.write(`run ${runId} already finished (${state.lastOutcome}); nothing to resume\n`);
     return;
   }
@@ -142,5 +145,6 @@ export async function resumeCommand(runId: string, opts: ResumeOpts): Promise<vo
     resume: state,
   });
   const code = await runSession(engine, journal, opts);
+  lock.release();
   await exitWhenFlushed(code);
 }

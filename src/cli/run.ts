@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { Engine } from '../engine/engine.js';
 import { parseDuration } from '../engine/duration.js';
 import { fingerprintKey } from '../engine/fingerprint.js';
-import { JournalWriter, journalDir, journalFile, newRunId } from '../engine/journal.js';
+import { JournalWriter, journalDir, journalFile, newRunId, readJournal } from '../engine/journal.js';
+import { LiveRunError, liveRunsOf, RunLock, type LockInfo } from '../engine/run-lock.js';
 import { ParamError, resolveParams, type ResolvedParams } from '../engine/params.js';
 import { Redactor } from '../engine/redact.js';
 import { listSteps } from '../engine/walk.js';
@@ -14,6 +15,7 @@ import { realClock } from '../engine/clock.js';
 import { runbooksDir } from '../runbook/registry.js';
 import { resolveRunbook } from '../runbook/resolve.js';
 import type { Runbook } from '../runbook/types.js';
+import type { Prompter } from '../engine/prompter.js';
 import type { StepType } from '../steps/types.js';
 import { exitWhenFlushed, makePrompter, runSession } from '../ui/session.js';
 import { loadMachinery } from '../lint/load-machinery.js';
@@ -32,6 +34,8 @@ export interface RunOpts {
   nonInteractive?: boolean;
   json?: boolean;
   journalDir?: string;
+  /** Start although another run of the runbook is live. */
+  concurrent?: boolean;
 }
 
 export function sha256(text: string): string {
@@ -132,6 +136,9 @@ export async function runCommand(id: string, opts: RunOpts): Promise<void> {
   const stepTypes = await loadStepTypes(runbook);
   const runId = newRunId(runbook.id, realClock.now());
   const stateDir = journalDir(opts.journalDir);
+  const prompter = makePrompter(opts);
+  await checkLiveRuns(stateDir, runbook.id, !!opts.concurrent, prompter);
+  const lock = takeRunLock(journalFile(stateDir, runId), runId);
   const journal = openJournal(journalFile(stateDir, runId));
   const engine = new Engine({
     runId,
@@ -146,7 +153,7 @@ export async function runCommand(id: string, opts: RunOpts): Promise<void> {
     approve: opts.approve ?? [],
     nonInteractive: !!opts.nonInteractive,
     ...(opts.journalDir ? { resumeFlags: ` --journal-dir ${shellQuote(resolve(opts.journalDir))}` } : {}),
-    prompter: makePrompter(opts),
+    prompter,
     stepTypes,
     env,
     escalation: resolved.escalation,
@@ -155,5 +162,43 @@ export async function runCommand(id: string, opts: RunOpts): Promise<void> {
     redactor: redactorFor(p, env),
   });
   const code = await runSession(engine, journal, opts);
+  lock.release();
   await exitWhenFlushed(code);
+}
+
+/** "INC-004-… (pid 4242 on host-a, started 2026-12-01T03:10:00Z, at stage mitigate)". */
+export function describeLiveRun(holder: LockInfo): string {
+  let stage: string | undefined;
+  try {
+    const events = readJournal(holder.file!.replace(/\.lock$/, '')).events;
+    stage = [...events].reverse().find((e) => e.type === 'stage-started')?.stage;
+  } catch {
+    /* no journal yet */
+  }
+  return `${holder.runId} (pid ${holder.pid} on ${holder.host}, started ${holder.since}${stage ? `, at stage ${stage}` : ''})`;
+}
+
+/** Another run of this runbook live on this machine: say so; ask, or refuse without --concurrent. */
+async function checkLiveRuns(dir: string, runbookId: string, concurrent: boolean, prompter: Prompter): Promise<void> {
+  const live = liveRunsOf(dir, runbookId);
+  if (!live.length || concurrent) {
+    for (const l of live) printError(`note: another run of ${runbookId} is live: ${describeLiveRun(l)}`);
+    return;
+  }
+  const what = `${runbookId} already has a live run: ${live.map(describeLiveRun).join('; ')}`;
+  if (!prompter.interactive) throw new CliError(`${what}; resume it, or start another with --concurrent`, EXIT.usage);
+  printError(what);
+  if (!(await prompter.confirm(`Start a second run of ${runbookId} anyway?`))) throw new CliError('not started: another run is live', EXIT.stoppedBeforeWrite);
+}
+
+/** The run's lock, or a one-line error naming the live process. */
+export function takeRunLock(journal: string, runId: string): RunLock {
+  try {
+    const { lock, tookOver } = RunLock.acquire(journal, runId);
+    if (tookOver) printError(`note: took over the lock of run ${runId} from pid ${tookOver.pid} on ${tookOver.host}, which is no longer running`);
+    return lock;
+  } catch (e) {
+    if (e instanceof LiveRunError) throw new CliError(`${e.message}; it must end (or be stopped) before this run can go on`, EXIT.usage);
+    throw new CliError(`cannot write the run journal ${journal}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, EXIT.usage);
+  }
 }

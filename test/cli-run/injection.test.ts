@@ -25,7 +25,8 @@ test.each(HOSTILE)('strict pattern refuses %j before anything runs', async (valu
 });
 
 test('a permissive pattern lets hostile values through as single literal arguments', async () => {
-  const runs = await Promise.all(HOSTILE.map((value) => oncall(['--runbooks', FIXTURES, 'run', 'FIX-005', '--json', '--set', `loose=${value}`], { env })));
+  // Side by side: --concurrent, since each is a live run of FIX-005.
+  const runs = await Promise.all(HOSTILE.map((value) => oncall(['--runbooks', FIXTURES, 'run', 'FIX-005', '--json', '--concurrent', '--set', `loose=${value}`], { env })));
   for (const [i, value] of HOSTILE.entries()) {
     const r = runs[i]!;
     expect(r.code).toBe(0);

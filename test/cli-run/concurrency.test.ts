@@ -1,0 +1,77 @@
+// One live process per run: two resumes of the same run started together do
+// the approved write once between them; a lock left by a killed process is
+// taken over with a note; a second run of a runbook with a live run is
+// refused without --concurrent.
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { BIN, ensureBuilt, FIXTURES, journalEvents, oncall, readLines } from './helpers.js';
+import { tempDir } from '../engine/helpers.js';
+
+let t: ReturnType<typeof tempDir>;
+let env: Record<string, string | undefined>;
+const log = () => join(t.dir, 'writes.log');
+const runs = () => join(t.dir, 'runs');
+beforeAll(() => ensureBuilt());
+beforeEach(() => {
+  t = tempDir();
+  env = { ...process.env, ONCALL_STATE_DIR: runs(), ONCALL_TEST_WRITE_LOG: log(), NO_COLOR: '1' };
+});
+afterEach(() => t.cleanup());
+
+/** A FIX-003 run stopped before its first write (exit 3), and its run id. */
+async function stoppedRun(): Promise<string> {
+  const r = await oncall(['--runbooks', FIXTURES, 'run', 'FIX-003', '--non-interactive', '--set', 'pause=0.1', '--set', 'lastPause=0.1'], { env });
+  expect([r.code, r.stderr]).toEqual([3, '']);
+  return /oncall resume (\S+)/.exec(r.stdout)![1]!;
+}
+
+test('two resumes of one run at once: one performs the writes, the other exits 2 naming the live pid', async () => {
+  const runId = await stoppedRun();
+  const args = ['--runbooks', FIXTURES, 'resume', runId, '--non-interactive', '--approve', 'w1', '--approve', 'w2'];
+  const [a, b] = await Promise.all([oncall(args, { env }), oncall(args, { env })]);
+  const codes = [a.code, b.code].sort();
+  expect(codes).toEqual([0, 2]);
+  const loser = a.code === 2 ? a : b;
+  expect(loser.stderr).toMatch(new RegExp(`^oncall: run ${runId} is live in pid \\d+ on ${hostname().replace(/\./g, '\\.')} \\(since [^)]+\\); it must end`));
+  expect(readLines(log())).toEqual(['w1', 'w2']);
+  const events = journalEvents(runs());
+  expect(events.filter((e) => e.type === 'run-resumed')).toHaveLength(1);
+  expect(events.filter((e) => e.type === 'run-finished').length).toBe(2);
+  const seqs = events.map((e) => e.seq as number);
+  expect(new Set(seqs).size).toBe(seqs.length);
+});
+
+test('a lock left by a process that is gone is taken over, with a note', async () => {
+  const runId = await stoppedRun();
+  // A pid that cannot be running: beyond pid_max.
+  writeFileSync(join(runs(), `${runId}.jsonl.lock`), JSON.stringify({ runId, pid: 4194304 + 17, host: hostname(), since: '2026-12-01T00:00:00Z' }));
+  const r = await oncall(['--runbooks', FIXTURES, 'resume', runId, '--non-interactive', '--approve', 'w1', '--approve', 'w2'], { env });
+  expect(r.stderr).toContain(`oncall: note: took over the lock of run ${runId} from pid 4194321`);
+  expect(r.code).toBe(0);
+  expect(readLines(log())).toEqual(['w1', 'w2']);
+});
+
+test('a second run of a runbook with a live run is refused non-interactively unless --concurrent', async () => {
+  // A live run: FIX-003 with slow reads, still in its first step.
+  const live = spawn(process.execPath, [BIN, '--runbooks', FIXTURES, 'run', 'FIX-003', '--non-interactive', '--set', 'pause=5'], { env, stdio: 'ignore' });
+  try {
+    await new Promise<void>((done) => {
+      const check = setInterval(() => {
+        if (journalEvents(runs()).some((e) => e.type === 'step-started')) {
+          clearInterval(check);
+          done();
+        }
+      }, 50);
+    });
+    const refused = await oncall(['--runbooks', FIXTURES, 'run', 'FIX-003', '--non-interactive', '--dry-run'], { env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(new RegExp(`^oncall: FIX-003 already has a live run: FIX-003-\\S+ \\(pid ${live.pid} on [^,]+, started [^,]+, at stage detect\\); resume it, or start another with --concurrent\\n$`));
+    const allowed = await oncall(['--runbooks', FIXTURES, 'run', 'FIX-003', '--non-interactive', '--dry-run', '--concurrent', '--set', 'pause=0', '--set', 'lastPause=0'], { env });
+    expect(allowed.stderr).toContain('oncall: note: another run of FIX-003 is live');
+    expect(allowed.code).toBe(0);
+  } finally {
+    live.kill('SIGKILL');
+  }
+});
