@@ -1,6 +1,7 @@
 // oncall resume <RUN_ID>: read the journal, reload the runbook (warning when
 // it changed), and continue after the last completed step. Completed writes
 // never run again; a write whose outcome is unknown needs a fresh approval.
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { shellQuote } from '../engine/render.js';
 import { existsSync } from 'node:fs';
@@ -49,6 +50,7 @@ export async function resumeCommand(runId: string, opts: ResumeOpts): Promise<vo
     process.stdout.write(`run ${runId} already finished (${state.lastOutcome}); nothing to resume\n`);
     return;
   }
+  refuseWhileOrphansRun(state.inDoubtPids);
   if (state.torn) printError(`the journal's last line was cut off (the process was killed while writing); it was ignored`);
   if (state.badLines.length) {
     const lines = state.badLines.length === 1 ? `line ${state.badLines[0]}` : `lines ${state.badLines.join(', ')}`;
@@ -147,4 +149,46 @@ export async function resumeCommand(runId: string, opts: ResumeOpts): Promise<vo
   const code = await runSession(engine, journal, opts);
   lock.release();
   await exitWhenFlushed(code);
+}
+
+/** A write the killed run started may still be running (its process group
+ *  outlives oncall): it must end before the write can be asked for again. */
+function refuseWhileOrphansRun(pids: ReadonlyMap<string, number>): void {
+  for (const [stepId, pid] of pids) {
+    if (!groupRunning(pid)) continue;
+    let cmdline = '';
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+    } catch {
+      /* the group's leader is gone, other members live on */
+    }
+    throw new CliError(
+      `write step "${stepId}" started by the stopped run is still running (process group ${pid}${cmdline ? `: ${cmdline}` : ''}); wait for it to end, check its target, then resume`,
+      EXIT.stoppedBeforeWrite,
+    );
+  }
+}
+
+/** Does any process of group `pgid` still run? Zombies (ended, not yet reaped) do not count. */
+function groupRunning(pgid: number): boolean {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((n) => /^\d+$/.test(n));
+  } catch {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+    }
+  }
+  return entries.some((n) => {
+    try {
+      const stat = readFileSync(`/proc/${n}/stat`, 'utf8');
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(pgrp) === pgid && state !== 'Z' && state !== 'X';
+    } catch {
+      return false;
+    }
+  });
 }

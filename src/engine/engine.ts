@@ -1025,7 +1025,15 @@ export class Engine {
     if (a.type === 'run') {
       const res: CommandResult = await runCommand(
         { file: a.cmd.file, args: a.cmd.args, display: a.cmd.display },
-        { timeoutMs: r.timeoutMs, signal: this.aborter.signal, env: a.cmd.env ? { ...this.env, ...a.cmd.env } : this.env, cwd: this.o.cwd, parse: r.step.parse },
+        {
+          timeoutMs: r.timeoutMs,
+          signal: this.aborter.signal,
+          env: a.cmd.env ? { ...this.env, ...a.cmd.env } : this.env,
+          cwd: this.o.cwd,
+          parse: r.step.parse,
+          // Journaled so that a resume after kill -9 can see the write still running.
+          onSpawn: (pid) => this.emit({ type: 'step-spawned', stepId: r.step.id, stage: r.ctx.stage, ...(r.ctx.optionId ? { optionId: r.ctx.optionId } : {}), pid }),
+        },
       );
       const excerpt = res.failed || res.parseError ? errorExcerpt(res.stdout, res.stderr) : undefined;
       if (res.interrupted) return { ok: false, result: res, summary: res.shortMessage, reason: 'interrupted', interrupted: true };

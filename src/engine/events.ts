@@ -88,6 +88,8 @@ export type EngineEventBody =
       parallel?: boolean;
     })
   | (StepRef & { type: 'step-progress'; message: string })
+  /** A `run:` step's child process: it leads process group `pid`, which may outlive a killed oncall. */
+  | (StepRef & { type: 'step-spawned'; pid: number })
   | (StepRef & {
       type: 'step-finished';
       kind: StepKind;

@@ -18,6 +18,8 @@ export interface ResumeState {
   finished: Map<string, EventOf<'step-finished'>>;
   /** Writes that started and have no finished entry: their outcome is unknown. */
   inDoubt: Set<string>;
+  /** The process group each in-doubt write was started as, when the journal has it. */
+  inDoubtPids: Map<string, number>;
   option?: string;
   /** Reminders already given (kind + message). */
   reminders: Set<string>;
@@ -41,6 +43,7 @@ export function resumeStateFrom(contents: JournalContents): ResumeState {
   if (!start) throw new JournalError('the journal has no run-started entry');
   const finished = new Map<string, EventOf<'step-finished'>>();
   const startedWrites = new Map<string, number>();
+  const spawned = new Map<string, number>();
   const finishedAt = new Map<string, number>();
   const reminders = new Set<string>();
   let option: string | undefined;
@@ -52,6 +55,9 @@ export function resumeStateFrom(contents: JournalContents): ResumeState {
     switch (e.type) {
       case 'step-started':
         if (e.effect === 'write') startedWrites.set(e.stepId, i);
+        break;
+      case 'step-spawned':
+        spawned.set(e.stepId, e.pid);
         break;
       case 'step-finished':
         // A step the operator stopped at is asked again on resume, like one interrupted.
@@ -89,6 +95,7 @@ export function resumeStateFrom(contents: JournalContents): ResumeState {
     options,
     finished,
     inDoubt,
+    inDoubtPids: new Map([...inDoubt].filter((id) => spawned.has(id)).map((id) => [id, spawned.get(id)!])),
     option,
     reminders,
     lastSeq,

@@ -27,6 +27,8 @@ export interface CommandOptions {
   tailBytes?: number;
   /** Between SIGTERM and SIGKILL to the group (default 2s). */
   killGraceMs?: number;
+  /** Told the child's pid (it leads its own process group) as soon as it is spawned. */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface CommandResult {
@@ -184,6 +186,7 @@ export async function runCommand(spec: CommandSpec, opts: CommandOptions): Promi
     extendEnv: opts.env === undefined,
     cwd: opts.cwd,
   });
+  if (sub.pid !== undefined) opts.onSpawn?.(sub.pid);
   sub.stdout?.on('data', (d: Buffer | string) => out.push(d));
   sub.stderr?.on('data', (d: Buffer | string) => err.push(d));
   let graceTimer: NodeJS.Timeout | undefined;

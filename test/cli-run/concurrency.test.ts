@@ -75,3 +75,31 @@ test('a second run of a runbook with a live run is refused non-interactively unl
     live.kill('SIGKILL');
   }
 });
+
+test('a write that outlives a killed oncall is not started again while it runs', async () => {
+  const live = spawn(process.execPath, [BIN, '--runbooks', FIXTURES, 'run', 'FIX-003', '--non-interactive', '--approve', 'w1', '--approve', 'w2', '--set', 'pause=2.5'], { env, stdio: 'ignore' });
+  const spawnedW2 = await new Promise<Record<string, unknown>>((done) => {
+    const check = setInterval(() => {
+      const e = journalEvents(runs()).find((x) => x.type === 'step-spawned' && x.stepId === 'w2');
+      if (e) {
+        clearInterval(check);
+        done(e);
+      }
+    }, 50);
+  });
+  // kill -9 oncall itself: the write's process group lives on.
+  live.kill('SIGKILL');
+  await new Promise((r) => live.once('exit', r));
+  const runId = journalEvents(runs()).find((e) => e.type === 'run-started')!.runId as string;
+  const refused = await oncall(['--runbooks', FIXTURES, 'resume', runId, '--non-interactive', '--approve', 'w2'], { env });
+  expect(refused.code).toBe(3);
+  expect(refused.stderr).toContain(`oncall: write step "w2" started by the stopped run is still running (process group ${String(spawnedW2.pid)}: /bin/sh test/fixtures/scripts/slow-write.sh 2.5 w2)`);
+  expect(readLines(log())).toEqual(['w1']);
+  // The orphan finishes its one write; only then does resume get to the in-doubt question.
+  for (let i = 0; i < 100 && readLines(log()).length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+  expect(readLines(log())).toEqual(['w1', 'w2']);
+  const after = await oncall(['--runbooks', FIXTURES, 'resume', runId, '--non-interactive'], { env });
+  expect([after.code, after.stdout, after.stderr]).toEqual([3, expect.anything(), expect.anything()]);
+  expect(after.stdout + after.stderr).toMatch(/stopped before write step "w2": it ran before the restart without a known good outcome and needs a fresh approval/);
+  expect(readLines(log())).toEqual(['w1', 'w2']);
+});
