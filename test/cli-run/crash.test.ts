@@ -78,13 +78,15 @@ describe('SIGKILL at each step, then resume', () => {
       await waitForStart(s, 'w2', child);
       child.kill('SIGKILL');
       await exited(child);
+      // The write's own process outlives oncall (its group is its own); resume
+      // would refuse while it runs (concurrency.test.ts): let it end first.
+      await new Promise((r) => setTimeout(r, 600));
       const refused = await oncall(['--runbooks', FIXTURES, 'resume', runIdOf(s)], { env: s.env });
       expect(refused.code).toBe(3);
       expect(refused.stdout).toContain('outcome unknown (started, never finished): w2');
       expect(refused.stdout).toContain('stopped before write step "w2": it ran before the restart without a known good outcome and needs a fresh approval (non-interactive run); approve it with --approve w2');
       // The kill may land before or after the write was spawned (step-started is
       // journaled first): either way it ran at most once, and resume did not run it.
-      await new Promise((r) => setTimeout(r, 600));
       const log = readLines(s.log);
       expect(log.filter((l) => l === 'w1')).toHaveLength(1);
       expect(log.filter((l) => l === 'w2').length).toBeLessThanOrEqual(1);
