@@ -80,7 +80,18 @@ describe('SIGKILL at each step, then resume', () => {
       await exited(child);
       // The write's own process outlives oncall (its group is its own); resume
       // would refuse while it runs (concurrency.test.ts): let it end first.
-      await new Promise((r) => setTimeout(r, 600));
+      const orphan = journalEvents(s.runs).find((e) => e.type === 'step-spawned' && e.stepId === 'w2')?.pid as number | undefined;
+      for (let i = 0; orphan !== undefined && i < 100; i++) {
+        let state = 'gone';
+        try {
+          const stat = readFileSync(`/proc/${orphan}/stat`, 'utf8');
+          state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]!;
+        } catch {
+          /* gone */
+        }
+        if (state === 'gone' || state === 'Z') break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
       const refused = await oncall(['--runbooks', FIXTURES, 'resume', runIdOf(s)], { env: s.env });
       expect(refused.code).toBe(3);
       expect(refused.stdout).toContain('outcome unknown (started, never finished): w2');
