@@ -7,6 +7,7 @@ import { splitCommand } from '../runbook/argv.js';
 import { placements, placeValues, prepareScript, PlacementError } from '../commands/script-values.js';
 import { parseScript, ScriptSyntaxError } from '../commands/shell-script.js';
 import { findInterpolations, stringify } from '../runbook/expressions.js';
+import { hideArgvSecrets } from '../steps/secret-args.js';
 import type { Step } from '../runbook/types.js';
 import type { DocPath } from '../runbook/source.js';
 import type { Scope } from './scope.js';
@@ -62,6 +63,9 @@ export function renderCommand(step: Step, stepPath: DocPath, scope: Scope): Rend
     });
   }
   if (!argv.length || !argv[0]) throw scope.located('command is empty', [...stepPath, 'run']);
+  // A password on the command line is readable in `ps`: moved to the environment where the program allows.
+  const hidden = hideArgvSecrets(argv[0], argv.slice(1));
+  if (hidden) return { file: argv[0], args: hidden.args, display: displayArgv([argv[0], ...hidden.args]), shell: false, env: hidden.env };
   return { file: argv[0], args: argv.slice(1), display: displayArgv(argv), shell: false };
 }
 

@@ -3,6 +3,8 @@
 import { run, runbook } from './helpers.js';
 import { startRedisServer, type PrivateRedis } from '../support/redis-server.js';
 import { errorReply } from '../../src/steps/error-replies.js';
+import { hideArgvSecrets } from '../../src/steps/secret-args.js';
+import { recordCommands } from '../support/record-commands.js';
 
 let redis: PrivateRedis;
 beforeAll(async () => {
@@ -35,4 +37,37 @@ test('error replies are read only for the tools that print them', () => {
   expect(errorReply(['redis-cli'], '(error) READONLY You can\'t write against a read only replica.', '')).toMatch(/^READONLY /);
   expect(errorReply(['redis-cli'], 'OK\n', '')).toBeUndefined();
   expect(errorReply(['grep'], 'ERR something', '')).toBeUndefined();
+});
+
+describe('passwords leave the command line', () => {
+  test('redis-cli -u with a password: the child gets it in REDISCLI_AUTH, its argv never holds it', async () => {
+    const rec = recordCommands(['redis-cli']);
+    try {
+      const r = await run(writeStep(`redis-cli -u redis://:s3cretpw@127.0.0.1:${redis.port} CONFIG SET maxmemory-policy allkeys-lru`), {
+        approve: ['w'],
+        nonInteractive: true,
+        env: rec.env(),
+      });
+      expect(r.step('w')).toMatchObject({ status: 'ok', summary: 'exit 0, 1 line: OK', command: `redis-cli -u redis://127.0.0.1:${redis.port} CONFIG SET maxmemory-policy allkeys-lru` });
+      const argv = rec.commands().map((c) => c.argv.join(' '));
+      expect(argv).toEqual([`redis-cli -u redis://127.0.0.1:${redis.port} CONFIG SET maxmemory-policy allkeys-lru`]);
+      expect(JSON.stringify(r.events)).not.toContain('s3cretpw');
+    } finally {
+      rec.cleanup();
+    }
+  });
+
+  test.each([
+    [['-a', 'pw', 'PING'], ['PING'], { REDISCLI_AUTH: 'pw' }],
+    [['-u', 'redis://app:p%40ss@h:6379/2', 'INFO'], ['-u', 'redis://h:6379/2', '--user', 'app', 'INFO'], { REDISCLI_AUTH: 'p@ss' }],
+    [['-h', 'h', 'INFO'], undefined, undefined],
+  ])('redis-cli %j', (args, expected, env) => {
+    const hidden = hideArgvSecrets('redis-cli', args);
+    expect(hidden?.args).toEqual(expected);
+    expect(hidden?.env).toEqual(env);
+  });
+
+  test('psql: a password in the connection URI goes to PGPASSWORD', () => {
+    expect(hideArgvSecrets('psql', ['postgresql://ops:t0p@db:5432/smp', '-c', 'SELECT 1'])).toEqual({ args: ['postgresql://ops@db:5432/smp', '-c', 'SELECT 1'], env: { PGPASSWORD: 't0p' } });
+  });
 });
