@@ -195,7 +195,10 @@ async function checkLiveRuns(dir: string, runbookId: string, concurrent: boolean
 export function takeRunLock(journal: string, runId: string): RunLock {
   try {
     const { lock, tookOver } = RunLock.acquire(journal, runId);
-    if (tookOver) printError(`note: took over the lock of run ${runId} from pid ${tookOver.pid} on ${tookOver.host}, which is no longer running`);
+    if (tookOver) {
+      const from = tookOver.pid ? `from pid ${tookOver.pid} on ${tookOver.host}, which is no longer running` : '(the lock file was empty or unreadable)';
+      printError(`note: took over the lock of run ${runId} ${from}`);
+    }
     return lock;
   } catch (e) {
     if (e instanceof LiveRunError) throw new CliError(`${e.message}; it must end (or be stopped) before this run can go on`, EXIT.usage);

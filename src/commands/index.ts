@@ -83,11 +83,6 @@ export function judgeParsed(parsed: ParsedScript, opts: JudgeOptions = {}, depth
   return out;
 }
 
-/** Findings for a script (placeholders resolved by `opts.placeholderValue`). Throws ScriptSyntaxError. */
-export function judgeScript(text: string, opts: JudgeOptions = {}): Finding[] {
-  return judgeParsed(parseScript(text, opts.placeholderValue), opts);
-}
-
 /** Words of an argv whose every value is known (a rendered command). */
 export function knownWords(argv: readonly string[]): Word[] {
   return argv.map((value, i) => ({ value, known: true, at: 0, part: i }));
@@ -104,11 +99,6 @@ export function commandTargets(commands: readonly SimpleCommand[], env: Env): st
     if (t) targets.add(t);
   }
   return targets.size ? [...targets].join('; ') : undefined;
-}
-
-/** The simple commands of a script, for targets. Throws ScriptSyntaxError. */
-export function scriptCommands(text: string, valueOf?: (n: number) => string | undefined): SimpleCommand[] {
-  return parseScript(text, valueOf).commands;
 }
 
 /** A finding that keeps a step from being a read (a KEYS call or an unverified program does not). */

@@ -5,7 +5,7 @@
 // quotes, "${ONCALL_V1}", reopen. Where even a variable is unsafe (arithmetic,
 // a subscript, a command name, a here-document delimiter) there is no script.
 import { findInterpolations, type Interpolation } from '../runbook/interpolation.js';
-import { parseScript, placeholder, type ParsedScript, type Slot } from './shell-script.js';
+import { placeholder, type ParsedScript, type Slot } from './shell-script.js';
 
 export interface PreparedScript {
   template: string;
@@ -131,9 +131,4 @@ export function placeValues(prepared: PreparedScript, slots: readonly Slot[], va
   const env: Record<string, string> = {};
   prepared.interpolations.forEach((_f, n) => (env[envName(n)] = values[n] ?? ''));
   return { script, env, display };
-}
-
-/** Parses a prepared script; `valueOf` gives values when they are known. */
-export function parsePrepared(prepared: PreparedScript, valueOf?: (n: number) => string | undefined): ParsedScript {
-  return parseScript(prepared.text, valueOf);
 }

@@ -541,8 +541,3 @@ export function parseScript(text: string, valueOf: (n: number) => string | undef
   const w = walk(text, at, valueOf, 0);
   return { commands: w.commands, findings: w.findings, slots: w.slots, functions: w.functions };
 }
-
-/** Commands of a nested script (no placement: the outer script placed its values). */
-export function nestedCommands(text: string, at: number, valueOf: (n: number) => string | undefined): ParsedScript {
-  return parseScript(text, valueOf, at);
-}

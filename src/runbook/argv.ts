@@ -51,13 +51,6 @@ export interface ShellSyntax {
   word?: string;
 }
 
-/** A shell operator between words, in shell mode. */
-export interface Operator {
-  op: string;
-  start: number;
-  end: number;
-}
-
 const SPACE = new Set([' ', '\t', '\n', '\r']);
 const OPERATOR_START = new Set(['|', '&', ';', '<', '>', '(', ')']);
 const OPERATORS = ['&&', '||', ';;', '|&', '>>', '<<<', '<<', '<>', '>&', '<&', '>|', '&>', '|', '&', ';', '<', '>', '(', ')'];
@@ -75,21 +68,18 @@ function interpolationAt(text: string, i: number): number {
 }
 
 interface LexResult {
-  items: Array<{ word: Token } | { op: Operator }>;
+  words: Token[];
   syntax: ShellSyntax[];
-  /** Text of `$( … )` and backquoted command substitutions (shell mode). */
-  substitutions: Array<{ text: string; offset: number }>;
 }
 
 /**
- * One pass over the text. Without `shell`, operator characters are ordinary
- * word characters (that is what execa receives) and are reported in `syntax`;
- * with `shell`, they separate words and come back as operators.
+ * One pass over the text, as execa receives it: operator characters are
+ * ordinary word characters, reported in `syntax` because a shell would read
+ * them otherwise. (`shell: true` scripts are parsed by src/commands/shell-script.ts.)
  */
-function lex(text: string, shell: boolean): LexResult {
-  const items: LexResult['items'] = [];
+function lex(text: string): LexResult {
+  const words: Token[] = [];
   const syntax: ShellSyntax[] = [];
-  const substitutions: LexResult['substitutions'] = [];
   let value = '';
   let start = -1;
   let quoted = false;
@@ -106,7 +96,7 @@ function lex(text: string, shell: boolean): LexResult {
       if (g.ch === '[' && !raw.slice(g.offset - start + 1).includes(']')) continue;
       syntax.push({ kind: 'glob', text: g.ch, offset: g.offset, word: raw });
     }
-    items.push({ word: { value, start, end, quoted } });
+    words.push({ value, start, end, quoted });
     value = '';
     start = -1;
     quoted = false;
@@ -121,9 +111,7 @@ function lex(text: string, shell: boolean): LexResult {
     if (next === '(') {
       const close = matchingParen(text, i + 1);
       syntax.push({ kind: 'substitution', text: '$(', offset: i });
-      if (close < 0) return text.length - i;
-      if (text[i + 2] !== '(') substitutions.push({ text: text.slice(i + 2, close), offset: i + 2 });
-      return close + 1 - i;
+      return close < 0 ? text.length - i : close + 1 - i;
     }
     if (next === '{') {
       const close = text.indexOf('}', i + 2);
@@ -143,9 +131,7 @@ function lex(text: string, shell: boolean): LexResult {
   const backquote = (i: number): number => {
     const close = text.indexOf('`', i + 1);
     syntax.push({ kind: 'substitution', text: '`', offset: i });
-    if (close < 0) return text.length - i;
-    substitutions.push({ text: text.slice(i + 1, close), offset: i + 1 });
-    return close + 1 - i;
+    return close < 0 ? text.length - i : close + 1 - i;
   };
 
   let i = 0;
@@ -223,28 +209,13 @@ function lex(text: string, shell: boolean): LexResult {
     }
     if (SPACE.has(ch)) {
       flush(i);
-      if (ch === '\n' && /\S/.test(text.slice(i))) {
-        syntax.push({ kind: 'newline', text: '\n', offset: i });
-        if (shell) items.push({ op: { op: '\n', start: i, end: i + 1 } });
-      }
+      if (ch === '\n' && /\S/.test(text.slice(i))) syntax.push({ kind: 'newline', text: '\n', offset: i });
       i++;
       continue;
     }
     if (OPERATOR_START.has(ch)) {
       const op = OPERATORS.find((o) => text.startsWith(o, i))!;
       syntax.push({ kind: operatorKind(op), text: op, offset: i });
-      if (shell) {
-        // `2>file`: the digits before a redirection are a file descriptor, not a word.
-        if ((op.startsWith('>') || op.startsWith('<')) && start >= 0 && !quoted && /^[0-9]+$/.test(value)) {
-          value = '';
-          start = -1;
-          globs = [];
-        }
-        flush(i);
-        items.push({ op: { op, start: i, end: i + op.length } });
-        i += op.length;
-        continue;
-      }
       begin(i);
       value += op;
       i += op.length;
@@ -257,15 +228,7 @@ function lex(text: string, shell: boolean): LexResult {
       i += taken;
       continue;
     }
-    if (ch === '#' && start < 0) {
-      syntax.push({ kind: 'comment', text: '#', offset: i });
-      if (shell) {
-        // A comment runs to the end of the line.
-        const eol = text.indexOf('\n', i);
-        i = eol < 0 ? text.length : eol;
-        continue;
-      }
-    }
+    if (ch === '#' && start < 0) syntax.push({ kind: 'comment', text: '#', offset: i });
     if (ch === '~' && start < 0 && (i + 1 >= text.length || /[\s/]/.test(text[i + 1]!) || /[a-z_]/.test(text[i + 1]!))) {
       const end = text.slice(i).search(/[\s]/);
       syntax.push({ kind: 'tilde', text: '~', offset: i, word: end < 0 ? text.slice(i) : text.slice(i, i + end) });
@@ -277,7 +240,7 @@ function lex(text: string, shell: boolean): LexResult {
   }
   flush(text.length);
   syntax.sort((a, b) => a.offset - b.offset);
-  return { items, syntax, substitutions };
+  return { words, syntax };
 }
 
 function operatorKind(op: string): ShellSyntaxKind {
@@ -306,7 +269,7 @@ function matchingParen(text: string, open: number): number {
 
 /** Words of a command run without a shell. Throws SplitError on an unterminated quote. */
 export function tokenize(text: string): Token[] {
-  return lex(text, false).items.map((item) => (item as { word: Token }).word);
+  return lex(text).words;
 }
 
 /** argv of a command run without a shell, e.g. `kubectl -n "${{ params.ns }}" get pods`
@@ -318,7 +281,7 @@ export function splitCommand(text: string): string[] {
 /** Everything in `text` that a shell would treat specially (unquoted operators,
  *  expansions, globs), in order. An unterminated quote is reported as a throw. */
 export function findShellSyntax(text: string): ShellSyntax[] {
-  return lex(text, false).syntax;
+  return lex(text).syntax;
 }
 
 /** True when the text needs a shell to mean what it says (pipes, redirections,
@@ -328,53 +291,6 @@ export function hasShellSyntax(text: string): boolean {
     return findShellSyntax(text).length > 0;
   } catch {
     return true;
-  }
-}
-
-/**
- * The simple commands of a shell script (`shell: true`), each as its words:
- * split at `|`, `&&`, `||`, `;`, `&`, newlines and parentheses, with
- * redirections and their targets dropped, leading `VAR=value` assignments
- * dropped, and command substitutions included as commands of their own.
- */
-export function shellCommands(text: string): Token[][] {
-  const { items, substitutions } = lex(text, true);
-  const commands: Token[][] = [];
-  let current: Token[] = [];
-  let skipNext = false;
-  for (const item of items) {
-    if ('op' in item) {
-      const kind = operatorKind(item.op.op);
-      if (kind === 'redirect') {
-        skipNext = true;
-        continue;
-      }
-      if (current.length) commands.push(current);
-      current = [];
-      skipNext = false;
-      continue;
-    }
-    if (skipNext) {
-      skipNext = false;
-      continue;
-    }
-    if (current.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(item.word.value) && !item.word.value.startsWith('${{')) continue;
-    current.push(item.word);
-  }
-  if (current.length) commands.push(current);
-  for (const sub of substitutions) {
-    for (const cmd of safeShellCommands(sub.text)) {
-      commands.push(cmd.map((t) => ({ ...t, start: t.start + sub.offset, end: t.end + sub.offset })));
-    }
-  }
-  return commands;
-}
-
-function safeShellCommands(text: string): Token[][] {
-  try {
-    return shellCommands(text);
-  } catch {
-    return [];
   }
 }
 

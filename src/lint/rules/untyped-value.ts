@@ -35,7 +35,8 @@ export const untypedValue: Rule = {
         const input = node.field.startsWith('with.') ? node.field.slice(5).split('.')[0]! : undefined;
         const schema = checkType?.inputSchema as { properties?: Record<string, { type?: string | string[] }> } | undefined;
         const declared = input ? schema?.properties?.[input]?.type : undefined;
-        if ([declared].flat().length && [declared].flat().every((t) => t === 'integer' || t === 'number' || t === 'boolean')) return;
+        const types = declared === undefined ? [] : [declared].flat();
+        if (types.length && types.every((t) => t === 'integer' || t === 'number' || t === 'boolean')) return;
         context.report({
           path: node.path,
           offset: node.offset,
