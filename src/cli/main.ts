@@ -58,6 +58,7 @@ export function buildProgram(): Command {
     .argument('<run-id>', 'the run id printed when the run stopped')
     .option('--set <key=value>', 'supply a parameter the journal does not hold, e.g. a secret (repeatable)', collect, [])
     .option('--option <id>', 'pick this mitigation option when the run has not chosen one yet')
+    .option('--refresh', 'run detect and triage again instead of trusting their journaled results')
     .option('--approve <step>', 'approve this write step in advance (repeatable)', collect, [])
     .option('--non-interactive', 'never prompt; writes need --approve')
     .option('--json', 'print one JSON event per line')

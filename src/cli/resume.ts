@@ -30,6 +30,7 @@ export interface ResumeOpts {
   nonInteractive?: boolean;
   json?: boolean;
   journalDir?: string;
+  refresh?: boolean;
 }
 
 export async function resumeCommand(runId: string, opts: ResumeOpts): Promise<void> {
@@ -145,6 +146,7 @@ export async function resumeCommand(runId: string, opts: ResumeOpts): Promise<vo
     ...(timeout ? { defaultTimeoutMs: timeout } : {}),
     redactor: redactorFor(p, env),
     resume: state,
+    refresh: !!opts.refresh,
   });
   const code = await runSession(engine, journal, opts);
   lock.release();

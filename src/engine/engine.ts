@@ -11,7 +11,7 @@ import type { DocPath, SourceFile } from '../runbook/source.js';
 import type { Escalation, MitigationOption, Runbook, StageName, Step } from '../runbook/types.js';
 import { runCommand, errorExcerpt, type CommandResult } from '../steps/command.js';
 import { errorReply } from '../steps/error-replies.js';
-import { StepError, type Plan, type StepContext, type StepType } from '../steps/types.js';
+import { StepError, type Plan, type StepContext, type StepType, type WorkDone } from '../steps/types.js';
 import { boundResult } from './bound.js';
 import { realClock, type Clock } from './clock.js';
 import { formatDuration, parseDuration } from './duration.js';
@@ -36,6 +36,7 @@ import { renderCommand, type RenderedCommand } from './render.js';
 import type { ResumeState } from './resume.js';
 import { LocatedError, Scope, type StepState } from './scope.js';
 import { batches, listSteps, type StepLocation } from './walk.js';
+import { stoppedPartWay, type WriteProgress } from './write-progress.js';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -74,6 +75,8 @@ export interface EngineOptions {
   redactor?: Redactor;
   /** Continue a journaled run. */
   resume?: ResumeState;
+  /** Resume: run detect and triage's reads again instead of restoring their results. */
+  refresh?: boolean;
   /** Flags the printed `oncall resume` command needs to find this run again (" --journal-dir DIR"). */
   resumeFlags?: string;
   /** Approvals given on the `oncall resume` command line (the only ones that cover in-doubt writes). */
@@ -112,6 +115,8 @@ interface Ready {
   effect: StepEffect;
   action: Action;
   timeoutMs: number;
+  /** A write's plan, once made: its amount is the total an interruption is measured against. */
+  plan?: Plan;
 }
 
 interface Attempt {
@@ -121,6 +126,8 @@ interface Attempt {
   reason?: FailureReason;
   excerpt?: string[];
   interrupted?: boolean;
+  /** How far a write got before it stopped. */
+  progress?: WriteProgress;
 }
 
 interface Finished {
@@ -202,6 +209,10 @@ export class Engine {
   private readonly failedReads: string[] = [];
   private plannedWrites = 0;
   private mitigateCommonDone = false;
+  /** Resume: detect/triage reads to run again rather than restore (--refresh). */
+  private readonly refreshing = new Set<string>();
+  /** Resume: how old the restored evidence is ("8m"), shown beside it. */
+  private evidenceAge: string | undefined;
 
   constructor(private readonly o: EngineOptions) {
     this.runId = o.runId;
@@ -308,8 +319,16 @@ export class Engine {
         inDoubt: [...resume.inDoubt],
       });
       if (this.o.hashChanged) this.note(`the runbook changed since this run started (${resume.runbook.hash} → ${this.o.hash}); steps are matched by id`, 'warn');
+      await this.refreshEvidence(resume);
       for (const id of resume.inDoubt) {
-        this.note(`write step "${id}" started before the run stopped and never reported back: its outcome is unknown; it will not run again without a fresh approval`, 'warn', id);
+        const partWay = resume.partWay.get(id);
+        this.note(
+          partWay
+            ? `write step "${id}" was ${partWay}; it will not run again without a fresh approval, and its plan counts what is left`
+            : `write step "${id}" started before the run stopped and never reported back: its outcome is unknown; it will not run again without a fresh approval`,
+          'warn',
+          id,
+        );
       }
     } else {
       this.emit({
@@ -370,6 +389,31 @@ export class Engine {
       return { outcome: 'not-verified', exitCode: 1, message: `resolve not verified: ${this.notVerified.join(', ')} did not pass` };
     }
     return { outcome: 'resolved', exitCode: 0, message: 'resolved: every resolve check passed' };
+  }
+
+  /** Restored detect/triage reads are evidence of a past moment: say how old it
+   *  is and, before a mitigation choice, offer to measure again (`--refresh`). */
+  private async refreshEvidence(resume: ResumeState): Promise<void> {
+    const evidence = [...resume.finished.values()].filter(
+      (f) => (f.stage === 'detect' || f.stage === 'triage') && f.effect === 'read' && this.scope.steps.has(f.stepId),
+    );
+    if (!evidence.length) return;
+    const ageMs = this.clock.now() - Math.min(...evidence.map((f) => Date.parse(f.at)));
+    const age = formatDuration(Math.max(0, ageMs));
+    let refresh = !!this.o.refresh;
+    if (!refresh && resume.option === undefined && this.o.runbook.stages.mitigate) {
+      if (this.o.prompter.interactive) {
+        refresh = await this.ask(this.o.prompter.confirm(`The evidence from detect and triage was measured ${age} ago. Run detect and triage again before choosing a mitigation?`));
+      } else {
+        this.note(`the evidence from detect and triage was measured ${age} ago; resume with --refresh to measure again`, 'warn');
+      }
+    }
+    if (!refresh) {
+      this.evidenceAge = age;
+      return;
+    }
+    for (const f of evidence) this.refreshing.add(f.stepId);
+    this.note(`running detect and triage again: the evidence was measured ${age} ago`);
   }
 
   private restorable(id: string, f: EventOf<'step-finished'>): boolean {
@@ -463,7 +507,8 @@ export class Engine {
         }
       }
       const notes: string[] = [];
-      const evidence = recommended && opt.evidence ? this.scope.interpolateText(opt.evidence, [...base, 'evidence'], notes) : undefined;
+      const measured = recommended && opt.evidence ? this.scope.interpolateText(opt.evidence, [...base, 'evidence'], notes) : undefined;
+      const evidence = measured && this.evidenceAge ? `${measured}, measured ${this.evidenceAge} ago` : measured;
       notes.forEach((n) => this.note(n, 'warn'));
       return {
         id: opt.id,
@@ -621,7 +666,7 @@ export class Engine {
    *  already settled (restored, skipped, or failed to render). */
   private prepare(step: Step, ctx: Ctx): Ready | undefined {
     const resume = this.o.resume;
-    if (resume && this.scope.steps.has(step.id) && !resume.inDoubt.has(step.id)) return undefined;
+    if (resume && this.scope.steps.has(step.id) && !resume.inDoubt.has(step.id) && !this.refreshing.has(step.id)) return undefined;
     const path = this.pathOf(step);
     const kind = kindOf(step);
     const settle = (effect: StepEffect, f: Finished): undefined => {
@@ -869,6 +914,8 @@ export class Engine {
   private freshApproval(id: string): string | undefined {
     const r = this.o.resume;
     if (!r) return undefined;
+    const partWay = r.partWay.get(id);
+    if (partWay) return `this step was ${partWay} before the run stopped; the plan counts what is left`;
     if (r.inDoubt.has(id)) return 'this step started before the run stopped and never reported back: its outcome is unknown; check the target before running it again';
     const f = r.finished.get(id);
     if (f?.status === 'failed' && f.effect === 'write') return `this step failed before the restart (${f.summary}); check the target before running it again`;
@@ -891,6 +938,7 @@ export class Engine {
     const fresh = this.freshApproval(step.id);
     const inDoubt = fresh !== undefined;
     const { plan, planError } = await this.planOf(r);
+    r.plan = plan;
     this.checkInterrupted();
     const target = plan?.target ?? (r.action.type === 'run' || r.action.type === 'check' ? r.action.target : undefined);
     if (this.o.dryRun) {
@@ -978,8 +1026,9 @@ export class Engine {
   private async withTimeout<T>(
     r: Ready,
     fn: (ctx: StepContext) => Promise<T>,
-  ): Promise<{ ok: true; value: T } | { ok: false; message: string; reason: FailureReason }> {
+  ): Promise<{ ok: true; value: T } | { ok: false; message: string; reason: FailureReason; done?: WorkDone }> {
     const ac = new AbortController();
+    let done: WorkDone | undefined;
     const onRunAbort = (): void => ac.abort(new Error('interrupted'));
     this.aborter.signal.addEventListener('abort', onRunAbort, { once: true });
     let timedOut = false;
@@ -1004,16 +1053,19 @@ export class Engine {
       env: this.env,
       progress: (message) =>
         this.emit({ type: 'step-progress', stepId: r.step.id, stage: r.ctx.stage, ...(r.ctx.optionId ? { optionId: r.ctx.optionId } : {}), message: oneLine(message) }),
+      tally: (w) => {
+        done = { ...w };
+      },
     };
     try {
       return { ok: true, value: await Promise.race([fn(ctx), timeout]) };
     } catch (e) {
-      if (this.aborter.signal.aborted) return { ok: false, message: `${name} was interrupted`, reason: 'interrupted' };
+      if (this.aborter.signal.aborted) return { ok: false, message: `${name} was interrupted`, reason: 'interrupted', ...(done ? { done } : {}) };
       const message = oneLine((e as Error)?.message ?? String(e));
       const code = (e as StepError).code ?? (e as NodeJS.ErrnoException).code;
       const unreachable = code === 'unreachable' || code === 'timeout' || UNREACHABLE.test(message) || UNREACHABLE.test(String(code ?? ''));
       const reason: FailureReason = code === 'timeout' || timedOut ? 'timeout' : code === 'unreadable' ? 'unreadable' : unreachable ? 'unreachable' : 'error';
-      return { ok: false, message: unreachable && !/^unreachable/i.test(message) ? `unreachable: ${message}` : message, reason };
+      return { ok: false, message: unreachable && !/^unreachable/i.test(message) ? `unreachable: ${message}` : message, reason, ...(done ? { done } : {}) };
     } finally {
       clearTimeout(timer);
       this.aborter.signal.removeEventListener('abort', onRunAbort);
@@ -1052,7 +1104,10 @@ export class Engine {
     }
     if (a.type === 'check') {
       const out = await this.withTimeout(r, (ctx) => a.stepType.run(ctx, a.input));
-      if (!out.ok) return { ok: false, summary: out.message, reason: out.reason, interrupted: out.reason === 'interrupted' };
+      if (!out.ok) {
+        const progress = out.done ? { ...out.done, ...(r.plan?.amount !== undefined ? { total: r.plan.amount } : {}) } : undefined;
+        return { ok: false, summary: out.message, reason: out.reason, interrupted: out.reason === 'interrupted', ...(progress ? { progress } : {}) };
+      }
       const env = out.value;
       return { ok: env.ok, result: env.result, summary: env.summary, ...(env.ok ? {} : { reason: 'error' as FailureReason }) };
     }
@@ -1095,11 +1150,15 @@ export class Engine {
   }
 
   private toFinished(a: Attempt, attempts: number, status: StepStatus): Finished {
+    const interrupted = status === 'interrupted';
+    const summary = a.progress ? stoppedPartWay(a.progress, interrupted, a.summary) : interrupted ? `interrupted: ${a.summary}` : a.summary;
+    // The journal keeps how far it got, so resume can say so before re-planning.
+    const result = a.progress ? { ...(typeof a.result === 'object' && a.result ? a.result : {}), progress: a.progress } : a.result;
     return {
       status,
-      summary: status === 'interrupted' ? `interrupted: ${a.summary}` : a.summary,
+      summary,
       attempts,
-      ...(a.result !== undefined ? { result: a.result } : {}),
+      ...(result !== undefined ? { result } : {}),
       ...(status !== 'ok' && a.reason ? { reason: a.reason } : {}),
       ...(a.excerpt?.length ? { excerpt: a.excerpt } : {}),
     };

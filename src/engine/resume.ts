@@ -18,6 +18,9 @@ export interface ResumeState {
   finished: Map<string, EventOf<'step-finished'>>;
   /** Writes that started and have no finished entry: their outcome is unknown. */
   inDoubt: Set<string>;
+  /** In-doubt writes that were interrupted part-way, with how far they got
+   *  ("interrupted after deleting 715,000 of ~1,285,000 keys"). */
+  partWay: Map<string, string>;
   /** The process group each in-doubt write was started as, when the journal has it. */
   inDoubtPids: Map<string, number>;
   option?: string;
@@ -45,6 +48,7 @@ export function resumeStateFrom(contents: JournalContents): ResumeState {
   const startedWrites = new Map<string, number>();
   const spawned = new Map<string, number>();
   const finishedAt = new Map<string, number>();
+  const partWay = new Map<string, string>();
   const reminders = new Set<string>();
   let option: string | undefined;
   let lastOutcome: Outcome | undefined;
@@ -61,7 +65,10 @@ export function resumeStateFrom(contents: JournalContents): ResumeState {
         break;
       case 'step-finished':
         // A step the operator stopped at is asked again on resume, like one interrupted.
-        if (e.status === 'interrupted' || e.status === 'stopped') break;
+        if (e.status === 'interrupted' || e.status === 'stopped') {
+          if (hasProgress(e.result)) partWay.set(e.stepId, e.summary);
+          break;
+        }
         finished.set(e.stepId, e);
         finishedAt.set(e.stepId, i);
         break;
@@ -95,6 +102,7 @@ export function resumeStateFrom(contents: JournalContents): ResumeState {
     options,
     finished,
     inDoubt,
+    partWay: new Map([...partWay].filter(([id]) => inDoubt.has(id))),
     inDoubtPids: new Map([...inDoubt].filter((id) => spawned.has(id)).map((id) => [id, spawned.get(id)!])),
     option,
     reminders,
@@ -104,4 +112,8 @@ export function resumeStateFrom(contents: JournalContents): ResumeState {
     bad: contents.bad,
     badLines: contents.badLines ?? [],
   };
+}
+
+function hasProgress(result: unknown): boolean {
+  return typeof result === 'object' && result !== null && typeof (result as { progress?: unknown }).progress === 'object';
 }

@@ -15,6 +15,16 @@ export interface StepContext {
   env: Record<string, string | undefined>;
   /** Progress lines (shown on the terminal, never required for correctness). */
   progress(message: string): void;
+  /** A long write reports how much it has done, so that an interruption can
+   *  say how far it got ("interrupted after deleting 715,000 of ~1,285,000 keys"). */
+  tally?(done: WorkDone): void;
+}
+
+/** How far a write got: `{ done: 715000, unit: 'keys', doing: 'deleting' }`. */
+export interface WorkDone {
+  done: number;
+  unit: string;
+  doing: string;
 }
 
 /** What a write would change, shown by dry-run and in the approval prompt. */
@@ -25,6 +35,8 @@ export interface Plan {
   target?: string;
   /** Optional detail lines (per partition, per prefix…). */
   details?: string[];
+  /** How much the write would do, in the unit its tally uses (keys to delete…). */
+  amount?: number;
 }
 
 /** The outcome of a step, the same shape for success and failure. */

@@ -100,6 +100,7 @@ async function sweep(ctx: StepContext, session: RedisSession, c: Checked, remove
     const p = conn.send(batch).then(
       (n) => {
         s.deleted += Number(n);
+        if (remove) ctx.tally?.({ done: s.deleted, unit: 'keys', doing: 'deleting' });
       },
       (err: Error) => {
         failure ??= err;
@@ -177,6 +178,7 @@ export const redisDeletePattern: StepType<RedisDeletePatternInput, RedisDeletePa
     return {
       summary: `would delete ${fmtInt(would)}${of} keys matching ${c.pattern} (${fmtInt(s.protectedSkipped)} protected keys kept)`,
       target: c.pattern,
+      amount: would,
       details: [`redis: ${s.where}`, `protected prefixes: ${c.protect.length ? c.protect.join(', ') : '(none)'}`],
     };
   },
