@@ -10,7 +10,7 @@
 
 import { delimiter } from 'node:path';
 import { kubeconfigPaths, mergedKubeconfig, viewFromMerged } from './kubeconfig.js';
-import { StepError } from '../steps/types.js';
+import { StepError } from '../shared/step-context.js';
 
 type ClientModule = typeof import('@kubernetes/client-node');
 type KubeConfig = import('@kubernetes/client-node').KubeConfig;

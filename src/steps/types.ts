@@ -3,29 +3,11 @@
 // Heavy clients are imported inside `run`/`plan`, never at module top level,
 // so that lint, list and show can load the catalog cheaply.
 
+import type { StepContext } from '../shared/step-context.js';
+
+export { StepError, type StepContext, type WorkDone } from '../shared/step-context.js';
+
 export type Effect = 'read' | 'write';
-
-/** Connection settings a step may need; resolved by the engine from params/env. */
-export interface StepContext {
-  /** Aborted when the step times out or the run is interrupted. */
-  signal: AbortSignal;
-  /** The step's timeout; clients should set their own connect/request timeouts to it. */
-  timeoutMs: number;
-  /** Environment variables visible to the step (REDIS_URL, KAFKA_BROKERS, KUBECONFIG…). */
-  env: Record<string, string | undefined>;
-  /** Progress lines (shown on the terminal, never required for correctness). */
-  progress(message: string): void;
-  /** A long write reports how much it has done, so that an interruption can
-   *  say how far it got ("interrupted after deleting 715,000 of ~1,285,000 keys"). */
-  tally?(done: WorkDone): void;
-}
-
-/** How far a write got: `{ done: 715000, unit: 'keys', doing: 'deleting' }`. */
-export interface WorkDone {
-  done: number;
-  unit: string;
-  doing: string;
-}
 
 /** What a write would change, shown by dry-run and in the approval prompt. */
 export interface Plan {
@@ -62,11 +44,3 @@ export interface StepType<I = Record<string, unknown>, R = unknown> {
   plan?(ctx: StepContext, input: I): Promise<Plan>;
 }
 
-/** Thrown by step types for expected failures (unreachable peer, refused action):
- *  the engine prints `message` as one line, with no stack trace. */
-export class StepError extends Error {
-  constructor(message: string, readonly code: string = 'step-failed') {
-    super(message);
-    this.name = 'StepError';
-  }
-}

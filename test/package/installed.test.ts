@@ -26,7 +26,7 @@ beforeAll(() => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function oncall(node: string, args: string[]) {
-  const env = { ...process.env, NO_COLOR: '1', ONCALL_STATE_DIR: join(work, 'runs') };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ONCALL_STATE_DIR: join(work, 'runs') };
   delete env.ONCALL_RUNBOOKS;
   const r = spawnSync(node, [installedBin, ...args], { cwd: elsewhere, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
   return { code: r.status, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
