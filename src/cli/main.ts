@@ -53,6 +53,13 @@ export function buildProgram(): Command {
     .action(async (id, opts, cmd) => (await import('./run.js')).runCommand(id, { ...cmd.optsWithGlobals(), ...opts }));
 
   program
+    .command('alert')
+    .description('match an Alertmanager payload, an alert or an alert title to runbooks, with the command to run (exit 1: no match)')
+    .argument('[file]', 'payload file, or - for stdin (the default)')
+    .option('--json', 'print JSON')
+    .action(async (file, opts, cmd) => (await import('./alert.js')).alertCommand(file, { ...cmd.optsWithGlobals(), ...opts }));
+
+  program
     .command('resume')
     .description('continue an interrupted run after its last completed step')
     .argument('<run-id>', 'the run id printed when the run stopped')
