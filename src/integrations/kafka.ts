@@ -1,11 +1,16 @@
 // Kafka connections for step types: one short-lived kafkajs client per step,
 // bounded by the step timeout, always disconnected, failing with one line.
+// The bootstrap brokers are probed first (./kafka-bootstrap.ts): any one that
+// answers is enough, whatever its place in the list.
 //
 // kafkajs is imported inside `withKafka` only (see docs/CONVENTIONS.md).
 
 import net from 'node:net';
 import type { ISocketFactory, Kafka } from 'kafkajs';
-import { StepError, type StepContext } from '../steps/types.js';
+import { StepError, type StepContext } from '../shared/step-context.js';
+import { formatDuration, probeBootstrap, splitHostPort, type UnansweredBroker } from './kafka-bootstrap.js';
+
+export { formatDuration, type UnansweredBroker };
 
 export const DEFAULT_BROKERS = 'localhost:9092';
 
@@ -17,14 +22,41 @@ export function resolveBrokers(input: string | undefined, env: Record<string, st
     .map((b) => b.trim().replace(/^[a-z_]+:\/\//i, ''))
     .filter((b) => b.length > 0);
   if (brokers.length === 0) throw new StepError(`no kafka brokers in ${JSON.stringify(raw)}`, 'bad-input');
-  return brokers;
+  const malformed = brokers.find((b) => !splitHostPort(b));
+  if (malformed) throw new StepError(`kafka broker ${JSON.stringify(malformed)} is not host:port`, 'bad-input');
+  return [...new Set(brokers)];
 }
 
-/** 3000 → "3s", 1500 → "1.5s", 250 → "250ms". */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  const s = ms / 1000;
-  return `${Number.isInteger(s) ? s : s.toFixed(1)}s`;
+/** How long each bootstrap broker has to answer before the others are used without it. */
+export const DEFAULT_BROKER_TIMEOUT_MS = 1500;
+
+/** 1500, "1500", "1500ms", "1.5s" → 1500; anything else → null. */
+export function parseBrokerTimeout(raw: string | number): number | null {
+  const m = typeof raw === 'number' ? null : /^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$/.exec(raw);
+  const ms = typeof raw === 'number' ? raw : m ? Number(m[1]) * (m[2] === 's' ? 1000 : 1) : NaN;
+  return Number.isFinite(ms) && ms >= 1 ? Math.round(ms) : null;
+}
+
+/** The step's `brokerTimeout` (already checked), else KAFKA_BROKER_TIMEOUT, else 1.5 s. */
+export function resolveBrokerTimeout(inputMs: number | undefined, env: Record<string, string | undefined>): number {
+  if (inputMs !== undefined) return inputMs;
+  const raw = env.KAFKA_BROKER_TIMEOUT?.trim();
+  if (!raw) return DEFAULT_BROKER_TIMEOUT_MS;
+  const ms = parseBrokerTimeout(raw);
+  if (ms === null) throw new StepError(`KAFKA_BROKER_TIMEOUT must be a duration such as 1500ms or 1.5s, got ${JSON.stringify(raw)}`, 'bad-input');
+  return ms;
+}
+
+/** "; 1 bootstrap broker did not answer: 127.0.0.1:40001", or "" when all answered. */
+export function unansweredSuffix(brokers: string[]): string {
+  if (brokers.length === 0) return '';
+  const n = brokers.length;
+  return `; ${n} bootstrap broker${n === 1 ? '' : 's'} did not answer: ${brokers.join(', ')}`;
+}
+
+/** A note per bootstrap broker that did not answer: "bootstrap broker 127.0.0.1:1 refused the connection (ECONNREFUSED)". */
+export function unansweredNotes(unanswered: UnansweredBroker[]): string[] {
+  return unanswered.map((u) => `bootstrap broker ${u.detail}`);
 }
 
 // ---------------------------------------------------------------------------
@@ -146,6 +178,7 @@ export interface InternalCluster {
 }
 
 export interface KafkaSession {
+  /** The bootstrap brokers as given (deduplicated). */
   readonly brokers: string[];
   /** The brokers as the user wrote them, for messages: "127.0.0.1:1,127.0.0.1:2". */
   readonly label: string;
@@ -153,6 +186,13 @@ export interface KafkaSession {
   cluster(): Promise<InternalCluster>;
   /** Milliseconds left before the step's deadline. */
   remainingMs(): number;
+  /** The bootstrap brokers that did not answer; waits (at most the per-broker deadline) for the slow ones. */
+  unanswered(): Promise<UnansweredBroker[]>;
+}
+
+export interface KafkaOptions {
+  /** The step's `brokerTimeout` input, in milliseconds (see resolveBrokerTimeout). */
+  brokerTimeoutMs?: number;
 }
 
 const CREATE_CLUSTER = 'private:Kafka:createCluster';
@@ -175,28 +215,39 @@ export async function withKafka<T>(
   ctx: StepContext,
   brokersInput: string | undefined,
   fn: (session: KafkaSession) => Promise<T>,
+  options: KafkaOptions = {},
 ): Promise<T> {
   const brokers = resolveBrokers(brokersInput, ctx.env);
   const label = brokers.join(',');
   const timeoutMs = Math.max(1, ctx.timeoutMs);
+  const brokerTimeoutMs = Math.min(timeoutMs, resolveBrokerTimeout(options.brokerTimeoutMs, ctx.env));
   const startedAt = Date.now();
   const state = { answered: false };
 
+  // Started before kafkajs is even loaded: the probes overlap its import.
+  const bootstrap = probeBootstrap(brokers, brokerTimeoutMs);
   const sockets = trackedSockets();
-  const { Kafka, logLevel } = await import('kafkajs');
-  const kafka = new Kafka({
-    brokers,
-    clientId: 'oncall',
-    logLevel: logLevel.NOTHING,
-    socketFactory: sockets.factory,
-    // Several seed brokers: one black-holed host must not eat the whole budget.
-    connectionTimeout: Math.min(timeoutMs, Math.max(250, Math.min(3000, Math.floor(timeoutMs / 3)))),
-    requestTimeout: timeoutMs,
-    enforceRequestTimeout: true,
-    // Few, quick retries: a refused or unresolvable broker fails in well under a
-    // second with its real cause; a stalled one runs into the deadline below.
-    retry: { retries: 2, initialRetryTime: 100, maxRetryTime: timeoutMs, factor: 0.2, multiplier: 2 },
-  });
+  let kafka: Kafka;
+  try {
+    const { Kafka, logLevel } = await import('kafkajs');
+    kafka = new Kafka({
+      // Only brokers that answered; asked again whenever kafkajs picks a new seed broker.
+      brokers: () => bootstrap.answered(),
+      clientId: 'oncall',
+      logLevel: logLevel.NOTHING,
+      socketFactory: sockets.factory,
+      // For the brokers named in metadata: one black-holed host must not eat the whole budget.
+      connectionTimeout: Math.min(timeoutMs, Math.max(250, Math.min(3000, Math.floor(timeoutMs / 3)))),
+      requestTimeout: timeoutMs,
+      enforceRequestTimeout: true,
+      // Few, quick retries: a refused or unresolvable broker fails in well under a
+      // second with its real cause; a stalled one runs into the deadline below.
+      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: timeoutMs, factor: 0.2, multiplier: 2 },
+    });
+  } catch (err) {
+    bootstrap.close();
+    throw err;
+  }
 
   const opened: { disconnect(): Promise<void> }[] = [];
   let clusterP: Promise<InternalCluster> | undefined;
@@ -204,8 +255,10 @@ export async function withKafka<T>(
     brokers,
     label,
     remainingMs: () => timeoutMs - (Date.now() - startedAt),
+    unanswered: () => bootstrap.unanswered(),
     cluster() {
       clusterP ??= (async () => {
+        await bootstrap.firstAnswer;
         const cluster = internalCluster(kafka);
         opened.push(cluster);
         await cluster.connect();
@@ -220,6 +273,10 @@ export async function withKafka<T>(
   let onAbort: (() => void) | undefined;
   const bounds = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
+      if (!state.answered && bootstrap.answered().length === 0) {
+        reject(bootstrap.noAnswerYet(timeoutMs));
+        return;
+      }
       const what = state.answered ? 'did not finish within' : 'did not answer within';
       reject(new StepError(`kafka brokers ${label} ${what} ${formatDuration(timeoutMs)}`, 'timeout'));
     }, timeoutMs);
@@ -241,6 +298,7 @@ export async function withKafka<T>(
   } finally {
     clearTimeout(timer);
     if (onAbort) ctx.signal.removeEventListener('abort', onAbort);
+    bootstrap.close();
     await closeAll(opened, sockets);
   }
 }

@@ -106,6 +106,7 @@ describe('kafka.reset-offsets run', () => {
       to: 250,
       delta: 250,
       verifiedBy: 'coordinator',
+      unansweredBrokers: [],
     });
     expect(await committed('dlq-replayer')).toBe(250);
 

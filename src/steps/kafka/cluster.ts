@@ -1,16 +1,24 @@
 // kafka.cluster: broker count, controller, under-replicated and offline partitions.
 
-import { fetchClusterMetadata, withKafka, type PartitionMetadata } from '../../integrations/kafka.js';
+import {
+  fetchClusterMetadata,
+  unansweredSuffix,
+  withKafka,
+  type PartitionMetadata,
+  type UnansweredBroker,
+} from '../../integrations/kafka.js';
 import type { StepType } from '../types.js';
-import { brokersSchema, integerInput, integerSchema, optionalString } from './inputs.js';
+import { brokersSchema, brokerTimeoutInput, brokerTimeoutSchema, integerInput, integerSchema, optionalString } from './inputs.js';
 
 export interface ClusterInput {
   brokers?: string;
+  brokerTimeout?: string | number;
   expectedBrokers?: number;
 }
 
 export interface ClusterMetadataView {
-  brokers: { nodeId: number }[];
+  /** host and port as the brokers advertise them, to match bootstrap brokers that did not answer. */
+  brokers: { nodeId: number; host?: string; port?: number }[];
   /** null or -1: no active controller. */
   controller: number | null;
   topics: { name: string; partitions: PartitionMetadata[] }[];
@@ -33,14 +41,26 @@ export interface ClusterResult {
   offlinePartitions: number;
   /** Up to 20 "topic:partition" names of unhealthy partitions, for the operator. */
   unhealthyPartitions: string[];
+  /** Bootstrap brokers (as given) that did not answer; the check used the others. */
+  unansweredBrokers: string[];
+  /** Ids of live brokers (in the metadata) whose address is one of unansweredBrokers. */
+  unansweredBrokerIds: number[];
   healthy: boolean;
   notes: string[];
 }
 
 const LEADER_NOT_AVAILABLE = 5;
 
-/** Pure: the health verdict from metadata (tested on hand-made metadata with ISR < replicas). */
-export function clusterHealth(meta: ClusterMetadataView, expectedBrokers: number | null): ClusterResult {
+/**
+ * Pure: the health verdict from metadata (tested on hand-made metadata with
+ * ISR < replicas), and from the bootstrap brokers that did not answer: one
+ * the metadata still lists is registered but not serving (a hung broker).
+ */
+export function clusterHealth(
+  meta: ClusterMetadataView,
+  expectedBrokers: number | null,
+  unanswered: UnansweredBroker[] = [],
+): ClusterResult {
   const brokerIds = meta.brokers.map((b) => b.nodeId).sort((a, b) => a - b);
   const live = new Set(brokerIds);
   const controller = meta.controller === null || meta.controller < 0 ? null : meta.controller;
@@ -68,6 +88,13 @@ export function clusterHealth(meta: ClusterMetadataView, expectedBrokers: number
   if (controller === null) notes.push('no active controller');
   else if (!live.has(controller)) notes.push(`controller id ${controller} is not in the broker list`);
   if (missingBrokerIds.length > 0) notes.push(`replicas on brokers not alive: ${missingBrokerIds.join(', ')}`);
+  const unansweredIds: number[] = [];
+  for (const u of unanswered) {
+    const listed = meta.brokers.find((b) => b.host !== undefined && `${b.host}:${b.port}` === u.broker);
+    if (listed) unansweredIds.push(listed.nodeId);
+    notes.push(listed ? `broker ${listed.nodeId} is in the metadata, yet ${u.detail}` : `bootstrap broker ${u.detail}`);
+  }
+  unansweredIds.sort((a, b) => a - b);
   return {
     brokers: brokerIds.length,
     brokerIds,
@@ -80,7 +107,9 @@ export function clusterHealth(meta: ClusterMetadataView, expectedBrokers: number
     underReplicatedPartitions: underReplicated,
     offlinePartitions: offline,
     unhealthyPartitions: unhealthy,
-    healthy: missingBrokers === 0 && underReplicated === 0 && offline === 0 && controller !== null,
+    unansweredBrokers: unanswered.map((u) => u.broker),
+    unansweredBrokerIds: unansweredIds,
+    healthy: missingBrokers === 0 && underReplicated === 0 && offline === 0 && controller !== null && unansweredIds.length === 0,
     notes,
   };
 }
@@ -94,6 +123,7 @@ export const kafkaCluster: StepType<ClusterInput, ClusterResult> = {
     additionalProperties: false,
     properties: {
       brokers: brokersSchema,
+      brokerTimeout: brokerTimeoutSchema,
       expectedBrokers: integerSchema('How many brokers the cluster should have; fewer live ones make it unhealthy.', {
         minimum: 1,
       }),
@@ -102,27 +132,35 @@ export const kafkaCluster: StepType<ClusterInput, ClusterResult> = {
   async run(ctx, input) {
     const raw = input as unknown as Record<string, unknown>;
     const expected = raw.expectedBrokers === undefined ? null : integerInput(raw, 'expectedBrokers', 'kafka.cluster', { min: 1 });
-    const result = await withKafka(ctx, optionalString(raw, 'brokers', 'kafka.cluster'), async (s) => {
-      const metadata = await fetchClusterMetadata(await s.cluster());
-      return clusterHealth(
-        {
-          brokers: metadata.brokers,
-          controller: metadata.controllerId,
-          topics: metadata.topicMetadata.map((t) => ({ name: t.topic, partitions: t.partitionMetadata })),
-        },
-        expected,
-      );
-    });
+    const result = await withKafka(
+      ctx,
+      optionalString(raw, 'brokers', 'kafka.cluster'),
+      async (s) => {
+        const metadata = await fetchClusterMetadata(await s.cluster());
+        return clusterHealth(
+          {
+            brokers: metadata.brokers,
+            controller: metadata.controllerId,
+            topics: metadata.topicMetadata.map((t) => ({ name: t.topic, partitions: t.partitionMetadata })),
+          },
+          expected,
+          await s.unanswered(),
+        );
+      },
+      { brokerTimeoutMs: brokerTimeoutInput(raw, 'kafka.cluster') },
+    );
     const problems = [
       result.missingBrokers > 0 ? `${result.missingBrokers} missing` : '',
       result.underReplicatedPartitions > 0 ? `${result.underReplicatedPartitions} under-replicated` : '',
       result.offlinePartitions > 0 ? `${result.offlinePartitions} offline` : '',
       result.controller === null ? 'no controller' : '',
+      result.unansweredBrokerIds.length > 0 ? `${result.unansweredBrokerIds.length} not answering` : '',
     ].filter(Boolean);
     const summary =
       `${result.brokers}${result.expectedBrokers !== null ? `/${result.expectedBrokers}` : ''} brokers, ` +
       `${result.partitions} partitions in ${result.topics} topics` +
-      (problems.length ? `: ${problems.join(', ')}` : ', healthy');
+      (problems.length ? `: ${problems.join(', ')}` : ', healthy') +
+      unansweredSuffix(result.unansweredBrokers);
     return { ok: true, result, summary };
   },
 };

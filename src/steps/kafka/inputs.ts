@@ -1,12 +1,31 @@
 // Input coercion shared by the kafka step types. Values may arrive as strings
 // after `${{ }}` interpolation, so integers are accepted as digit strings too.
 
+import { parseBrokerTimeout } from '../../integrations/kafka.js';
 import { StepError } from '../types.js';
 
 export const brokersSchema = {
   type: 'string',
   description: 'Comma-separated bootstrap brokers (host:port). Default: $KAFKA_BROKERS, else localhost:9092.',
 };
+
+export const brokerTimeoutSchema = {
+  type: ['string', 'integer'],
+  description:
+    'How long each bootstrap broker has to answer before the others are used without it (500ms, 1.5s, or milliseconds). ' +
+    'Default: $KAFKA_BROKER_TIMEOUT, else 1.5s; never more than the step timeout.',
+};
+
+/** The `brokerTimeout` input in milliseconds, undefined when not given. */
+export function brokerTimeoutInput(input: Record<string, unknown>, step: string): number | undefined {
+  const v = input.brokerTimeout;
+  if (v === undefined || v === null || v === '') return undefined;
+  const ms = typeof v === 'string' || typeof v === 'number' ? parseBrokerTimeout(v) : null;
+  if (ms === null) {
+    throw new StepError(`${step}: input "brokerTimeout" must be a duration such as 1500ms or 1.5s, got ${JSON.stringify(v)}`, 'bad-input');
+  }
+  return ms;
+}
 
 /** Schema for an integer that may also be written as a string after interpolation. */
 export function integerSchema(description: string, extra: Record<string, unknown> = {}): Record<string, unknown> {

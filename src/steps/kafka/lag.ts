@@ -8,6 +8,8 @@ import {
   fetchPartitionRanges,
   loadTopics,
   primeBrokers,
+  unansweredNotes,
+  unansweredSuffix,
   withKafka,
   type GroupDescription,
   type KafkaSession,
@@ -15,14 +17,20 @@ import {
   type PartitionRange,
 } from '../../integrations/kafka.js';
 import { StepError, type StepType } from '../types.js';
-import { brokersSchema, optionalString, requiredString } from './inputs.js';
+import { brokersSchema, brokerTimeoutInput, brokerTimeoutSchema, optionalString, requiredString } from './inputs.js';
 import { lagSummary, summarizeLag, type LagPartition, type LagResult, type Membership } from './lag-result.js';
 
 export interface LagInput {
   brokers?: string;
+  brokerTimeout?: string | number;
   group: string;
   topic?: string;
   topics?: string[];
+}
+
+/** kafka.lag's result: kafka.lag-table's, plus the bootstrap brokers that did not answer. */
+export interface KafkaLagResult extends LagResult {
+  unansweredBrokers: string[];
 }
 
 export interface LagRequest {
@@ -165,7 +173,7 @@ function topicList(raw: Record<string, unknown>): string[] | undefined {
   return names.length > 0 ? [...new Set(names)] : undefined;
 }
 
-export const kafkaLag: StepType<LagInput, LagResult> = {
+export const kafkaLag: StepType<LagInput, KafkaLagResult> = {
   name: 'kafka.lag',
   description: 'Consumer-group lag per partition (committed offset vs log end), with the hottest partition and its share.',
   effect: 'read',
@@ -175,6 +183,7 @@ export const kafkaLag: StepType<LagInput, LagResult> = {
     required: ['group'],
     properties: {
       brokers: brokersSchema,
+      brokerTimeout: brokerTimeoutSchema,
       group: { type: 'string', minLength: 1, description: 'Consumer group id.' },
       topic: {
         type: 'string',
@@ -192,9 +201,16 @@ export const kafkaLag: StepType<LagInput, LagResult> = {
     const raw = input as unknown as Record<string, unknown>;
     const group = requiredString(raw, 'group', 'kafka.lag');
     const topics = topicList(raw);
-    const [result] = await withKafka(ctx, optionalString(raw, 'brokers', 'kafka.lag'), (s) =>
-      collectLag(s, [{ group, topics }]),
+    const result = await withKafka(
+      ctx,
+      optionalString(raw, 'brokers', 'kafka.lag'),
+      async (s) => {
+        const [lag] = await collectLag(s, [{ group, topics }]);
+        const unanswered = await s.unanswered();
+        return { ...lag!, notes: [...lag!.notes, ...unansweredNotes(unanswered)], unansweredBrokers: unanswered.map((u) => u.broker) };
+      },
+      { brokerTimeoutMs: brokerTimeoutInput(raw, 'kafka.lag') },
     );
-    return { ok: true, result: result!, summary: lagSummary(result!) };
+    return { ok: true, result, summary: lagSummary(result) + unansweredSuffix(result.unansweredBrokers) };
   },
 };

@@ -9,15 +9,18 @@ import {
   fetchPartitionRanges,
   loadTopics,
   READ_UNCOMMITTED,
+  unansweredNotes,
+  unansweredSuffix,
   withKafka,
   type FetchedMessage,
   type KafkaSession,
 } from '../../integrations/kafka.js';
 import { StepError, type StepType } from '../types.js';
-import { brokersSchema, integerInput, integerSchema, optionalString, requiredString } from './inputs.js';
+import { brokersSchema, brokerTimeoutInput, brokerTimeoutSchema, integerInput, integerSchema, optionalString, requiredString } from './inputs.js';
 
 export interface PeekInput {
   brokers?: string;
+  brokerTimeout?: string | number;
   topic: string;
   from?: 'oldest' | 'newest';
   max?: number;
@@ -45,6 +48,8 @@ export interface PeekResult {
   count: number;
   messages: PeekMessage[];
   notes: string[];
+  /** Bootstrap brokers (as given) that did not answer; the others were used. */
+  unansweredBrokers: string[];
 }
 
 export const PEEK_MAX = 100;
@@ -64,7 +69,7 @@ export async function peek(
   from: 'oldest' | 'newest',
   max: number,
   maxBytes: number,
-): Promise<PeekResult> {
+): Promise<Omit<PeekResult, 'unansweredBrokers'>> {
   const cluster = await session.cluster();
   const meta = await loadTopics(cluster, [topic]);
   const ranges = (await fetchPartitionRanges(cluster, meta)).get(topic) ?? [];
@@ -192,6 +197,7 @@ export const kafkaPeek: StepType<PeekInput, PeekResult> = {
     required: ['topic'],
     properties: {
       brokers: brokersSchema,
+      brokerTimeout: brokerTimeoutSchema,
       topic: { type: 'string', minLength: 1, description: 'Topic to read.' },
       from: { enum: ['oldest', 'newest'], default: 'newest', description: 'Which end of the log to read.' },
       max: integerSchema('How many messages (1–100).', { default: 10, minimum: 1, maximum: PEEK_MAX }),
@@ -207,9 +213,17 @@ export const kafkaPeek: StepType<PeekInput, PeekResult> = {
     }
     const max = Math.min(PEEK_MAX, integerInput(raw, 'max', 'kafka.peek', { default: 10, min: 1 }));
     const maxBytes = integerInput(raw, 'maxBytes', 'kafka.peek', { default: 1024, min: 1 });
-    const result = await withKafka(ctx, optionalString(raw, 'brokers', 'kafka.peek'), (s) =>
-      peek(s, topic, fromRaw, max, maxBytes),
+    const result: PeekResult = await withKafka(
+      ctx,
+      optionalString(raw, 'brokers', 'kafka.peek'),
+      async (s) => {
+        const read = await peek(s, topic, fromRaw, max, maxBytes);
+        const unanswered = await s.unanswered();
+        return { ...read, notes: [...read.notes, ...unansweredNotes(unanswered)], unansweredBrokers: unanswered.map((u) => u.broker) };
+      },
+      { brokerTimeoutMs: brokerTimeoutInput(raw, 'kafka.peek') },
     );
-    return { ok: true, result, summary: `${result.count} ${fromRaw} message${result.count === 1 ? '' : 's'} from ${topic}` };
+    const summary = `${result.count} ${fromRaw} message${result.count === 1 ? '' : 's'} from ${topic}`;
+    return { ok: true, result, summary: summary + unansweredSuffix(result.unansweredBrokers) };
   },
 };

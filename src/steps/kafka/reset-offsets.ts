@@ -19,15 +19,27 @@ import {
   fetchPartitionRanges,
   kafkaErrorType,
   loadTopics,
+  unansweredNotes,
+  unansweredSuffix,
   withKafka,
   type GroupDescription,
   type KafkaSession,
 } from '../../integrations/kafka.js';
 import { StepError, type Plan, type StepType } from '../types.js';
-import { brokersSchema, fmtInt, integerInput, integerSchema, optionalString, requiredString } from './inputs.js';
+import {
+  brokersSchema,
+  brokerTimeoutInput,
+  brokerTimeoutSchema,
+  fmtInt,
+  integerInput,
+  integerSchema,
+  optionalString,
+  requiredString,
+} from './inputs.js';
 
 export interface ResetOffsetsInput {
   brokers?: string;
+  brokerTimeout?: string | number;
   group: string;
   topic: string;
   partition: number;
@@ -45,6 +57,8 @@ export interface ResetOffsetsResult {
   delta: number;
   /** How the group was known to be empty: its description, or the coordinator accepting an outside commit. */
   verifiedBy: 'describe-groups' | 'coordinator';
+  /** Bootstrap brokers (as given) that did not answer; the others were used. */
+  unansweredBrokers: string[];
 }
 
 interface Inspection {
@@ -66,6 +80,7 @@ function readInput(input: ResetOffsetsInput) {
   const raw = input as unknown as Record<string, unknown>;
   return {
     brokers: optionalString(raw, 'brokers', STEP),
+    brokerTimeoutMs: brokerTimeoutInput(raw, STEP),
     group: requiredString(raw, 'group', STEP),
     topic: requiredString(raw, 'topic', STEP),
     partition: integerInput(raw, 'partition', STEP, { min: 0 }),
@@ -165,6 +180,7 @@ export const kafkaResetOffsets: StepType<ResetOffsetsInput, ResetOffsetsResult> 
     required: ['group', 'topic', 'partition', 'offset'],
     properties: {
       brokers: brokersSchema,
+      brokerTimeout: brokerTimeoutSchema,
       group: { type: 'string', minLength: 1, description: 'Consumer group id.' },
       topic: { type: 'string', minLength: 1, description: 'Topic of the partition.' },
       partition: integerSchema('Partition number.', { minimum: 0 }),
@@ -173,7 +189,12 @@ export const kafkaResetOffsets: StepType<ResetOffsetsInput, ResetOffsetsResult> 
   },
   async plan(ctx, input): Promise<Plan> {
     const i = readInput(input);
-    const x = await withKafka(ctx, i.brokers, (s) => inspect(s, i));
+    const { x, unanswered } = await withKafka(
+      ctx,
+      i.brokers,
+      async (s) => ({ x: await inspect(s, i), unanswered: await s.unanswered() }),
+      { brokerTimeoutMs: i.brokerTimeoutMs },
+    );
     const lagNow = x.high - (x.from ?? x.low);
     return {
       summary: `would move ${movement(x)}`,
@@ -182,35 +203,41 @@ export const kafkaResetOffsets: StepType<ResetOffsetsInput, ResetOffsetsResult> 
         `log of ${x.topic}:${x.partition}: offsets ${x.low}..${x.high}`,
         `lag on this partition: ${fmtInt(lagNow)} → ${fmtInt(x.high - x.to)}`,
         membershipLine(x.description),
+        ...unansweredNotes(unanswered),
       ],
     };
   },
   async run(ctx, input) {
     const i = readInput(input);
-    const result = await withKafka(ctx, i.brokers, async (s) => {
-      const x = await inspect(s, i);
-      const refusal = refusalFor(x.group, x.description);
-      if (refusal) throw refusal;
-      const cluster = await s.cluster();
-      try {
-        await commitOffsetOutsideGroup(cluster, x.group, x.topic, x.partition, x.to);
-      } catch (err) {
-        const type = kafkaErrorType(err);
-        if (type && ACTIVE_GROUP_ERRORS.has(type)) {
-          throw new StepError(
-            `refusing to reset offsets: the coordinator rejected a commit from outside group ${x.group} (${type}), ` +
-              'so the group has active members; stop its consumers first',
-            'refused',
-          );
+    const { result, unanswered } = await withKafka(
+      ctx,
+      i.brokers,
+      async (s) => {
+        const x = await inspect(s, i);
+        const refusal = refusalFor(x.group, x.description);
+        if (refusal) throw refusal;
+        const cluster = await s.cluster();
+        try {
+          await commitOffsetOutsideGroup(cluster, x.group, x.topic, x.partition, x.to);
+        } catch (err) {
+          const type = kafkaErrorType(err);
+          if (type && ACTIVE_GROUP_ERRORS.has(type)) {
+            throw new StepError(
+              `refusing to reset offsets: the coordinator rejected a commit from outside group ${x.group} (${type}), ` +
+                'so the group has active members; stop its consumers first',
+              'refused',
+            );
+          }
+          throw err;
         }
-        throw err;
-      }
-      const after = (await fetchCommitted(cluster, x.group, new Map([[x.topic, [x.partition]]]))).get(x.topic)?.get(x.partition);
-      if (after !== x.to) {
-        throw new StepError(`the commit was accepted but ${x.topic}:${x.partition} of group ${x.group} reads ${after}, not ${x.to}`);
-      }
-      return x;
-    });
+        const after = (await fetchCommitted(cluster, x.group, new Map([[x.topic, [x.partition]]]))).get(x.topic)?.get(x.partition);
+        if (after !== x.to) {
+          throw new StepError(`the commit was accepted but ${x.topic}:${x.partition} of group ${x.group} reads ${after}, not ${x.to}`);
+        }
+        return { result: x, unanswered: await s.unanswered() };
+      },
+      { brokerTimeoutMs: i.brokerTimeoutMs },
+    );
     return {
       ok: true,
       result: {
@@ -221,8 +248,9 @@ export const kafkaResetOffsets: StepType<ResetOffsetsInput, ResetOffsetsResult> 
         to: result.to,
         delta: result.delta,
         verifiedBy: result.description.kind === 'described' ? 'describe-groups' : 'coordinator',
+        unansweredBrokers: unanswered.map((u) => u.broker),
       },
-      summary: `moved ${movement(result)}`,
+      summary: `moved ${movement(result)}${unansweredSuffix(unanswered.map((u) => u.broker))}`,
     };
   },
 };
