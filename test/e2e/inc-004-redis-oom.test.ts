@@ -17,6 +17,12 @@ const fmt = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 const run = (...args: string[]) =>
   oncallRun(home.dir, ['INC-004', '--non-interactive', '--json', '--set', `redis_url=${redis.url}`, '--set', 'eviction_window=1', ...args]);
 
+/** Commands Redis ran since the last CONFIG RESETSTAT ("config|get"), minus the RESETSTAT itself. */
+async function commandsSince(): Promise<string[]> {
+  const stats = await client.info('commandstats');
+  return [...stats.matchAll(/^cmdstat_([^:]+):calls=/gm)].map((m) => m[1]!).filter((c) => c !== 'config|resetstat');
+}
+
 beforeAll(async () => {
   ensureBuilt();
   home = scratch();
@@ -71,6 +77,7 @@ test('without approval: memory > 90% detected, the pattern flush recommended, th
 });
 
 test('--dry-run: shows "would delete N keys matching cache:wms:stock:*", deletes nothing, reconfigures nothing', async () => {
+  await client.config('RESETSTAT');
   const configBefore = await client.config('GET', 'maxmemory*');
   const dbsize = await client.dbsize();
   const r = await run('--dry-run');
@@ -79,14 +86,36 @@ test('--dry-run: shows "would delete N keys matching cache:wms:stock:*", deletes
   const flush = finished(r.events, 'flush')!;
   expect(flush).toMatchObject({ status: 'planned', effect: 'write' });
   expect(flush.summary).toBe(`would delete ${fmt(seed.stock.length)} keys matching cache:wms:stock:* (0 protected keys kept)`);
-  // Options b and c (CONFIG SET maxmemory / maxmemory-policy) are shown, not run.
-  for (const id of ['maxmemory', 'persistconfig', 'policy']) expect(finished(r.events, id)).toMatchObject({ status: 'planned' });
+  // Options b and c (CONFIG SET maxmemory / maxmemory-policy, CONFIG REWRITE) are shown with the
+  // server's current values, not run: 8 MiB × grow_factor 1.5 = 12 MiB.
+  const target = `redis://:***@127.0.0.1:${redis.port}`;
+  expect(finished(r.events, 'maxmemory')).toMatchObject({
+    status: 'planned',
+    effect: 'write',
+    summary: 'would set maxmemory 8.0 MiB → 12.0 MiB',
+    plan: { target, details: ['maxmemory: 8388608 (8.0 MiB) → 12582912 (12.0 MiB)'] },
+  });
+  expect(finished(r.events, 'policy')).toMatchObject({
+    status: 'planned',
+    summary: 'would set maxmemory-policy noeviction → volatile-lru',
+    plan: { target, details: ['maxmemory-policy: noeviction → volatile-lru'] },
+  });
+  // This server was started without a config file: the rehearsal says the rewrite cannot work.
+  expect(finished(r.events, 'persistconfig')).toMatchObject({
+    status: 'planned',
+    summary: 'would rewrite the config file, but the server runs without one: CONFIG REWRITE will fail',
+  });
   expect(ofType(r.events, 'step-started').filter((e) => e.effect === 'write')).toEqual([]);
   expect(r.stdout).not.toMatch(STACK_FRAME);
+  expect(r.stdout).not.toContain(PASSWORD);
 
   expect(await client.dbsize()).toBe(dbsize);
   expect(await allKeys(client)).toEqual(before);
   expect(await client.config('GET', 'maxmemory*')).toEqual(configBefore);
+  // The plans read the real values (CONFIG GET), and nothing was set or rewritten.
+  const ran = await commandsSince();
+  expect(ran).toContain('config|get');
+  expect(ran.filter((c) => /^config\|(set|rewrite|resetstat)$/.test(c))).toEqual([]);
 });
 
 test('--option a --approve flush: every cache:wms:stock:* key goes, every session:*, lock:* and dispatch:invitations:* key stays', async () => {
@@ -122,4 +151,35 @@ test('--option a --approve flush: every cache:wms:stock:* key goes, every sessio
   // The password inside the Redis URL is never printed nor journaled.
   expect(r.stdout).not.toContain(PASSWORD);
   expect(JSON.stringify(r.journal)).not.toContain(PASSWORD);
+});
+
+test('--option b: maxmemory is set and read back; CONFIG REWRITE on a server without a config file fails the step, not a false ✓', async () => {
+  const r = await run('--option', 'b', '--approve', 'maxmemory', '--approve', 'persistconfig');
+  expectExit(r, 1);
+  // 8 MiB × 1.5, read back from the server after the set.
+  expect(finished(r.events, 'maxmemory')).toMatchObject({
+    status: 'ok',
+    summary: 'maxmemory 8.0 MiB → 12.0 MiB (read back)',
+    result: { parameters: [{ name: 'maxmemory', before: '8388608', requested: '12582912', after: '12582912', matches: true }] },
+  });
+  expect(await client.config('GET', 'maxmemory')).toEqual(['maxmemory', '12582912']);
+  const persist = finished(r.events, 'persistconfig')!;
+  expect(persist).toMatchObject({ status: 'failed', effect: 'write' });
+  expect(persist.summary).toBe(`redis at redis://:***@127.0.0.1:${redis.port}: CONFIG REWRITE failed: ERR The server is running without a config file`);
+  expect(startedIds(r.events)).not.toContain('rolling-restart');
+  expect(r.events.at(-1)).toMatchObject({ type: 'run-finished', exitCode: 1 });
+  expect(r.stdout).not.toMatch(STACK_FRAME);
+  expect(r.stdout).not.toContain(PASSWORD);
+  expect(JSON.stringify(r.journal)).not.toContain(PASSWORD);
+});
+
+test('--option c: maxmemory-policy is set and read back', async () => {
+  const r = await run('--option', 'c', '--approve', 'policy');
+  expectExit(r, 0);
+  expect(finished(r.events, 'policy')).toMatchObject({
+    status: 'ok',
+    summary: 'maxmemory-policy noeviction → volatile-lru (read back)',
+    result: { values: { 'maxmemory-policy': 'volatile-lru' } },
+  });
+  expect(await client.config('GET', 'maxmemory-policy')).toEqual(['maxmemory-policy', 'volatile-lru']);
 });
