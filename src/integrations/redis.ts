@@ -145,6 +145,9 @@ export async function withRedis<T>(
     enableOfflineQueue: false,
     autoResubscribe: false,
     connectionName: 'oncall',
+    // After a refused login the socket's polite end is not answered; ioredis
+    // then waits this long before destroying it, holding the process open.
+    disconnectTimeout: 100,
   };
   let client: RedisClient;
   try {
