@@ -540,6 +540,10 @@ describe.each(INCIDENTS)('$id ($file)', (inc) => {
       }
       if (step.check && WRITE_CHECKS.has(step.check)) expect({ id: step.id, effect: step.effect }).toEqual({ id: step.id, effect: 'write' });
       if (step.check && READ_CHECKS.has(step.check)) expect({ id: step.id, effect: step.effect }).toEqual({ id: step.id, effect: 'read' });
+      if (step.check === 'redis.config') {
+        const w = step.with as Record<string, unknown>;
+        expect({ id: step.id, effect: step.effect }).toEqual({ id: step.id, effect: w.set !== undefined || w.rewrite !== undefined ? 'write' : 'read' });
+      }
       if (step.check === 'http') {
         const method = String((step.with as Record<string, unknown>)?.method ?? 'GET').toUpperCase();
         expect({ id: step.id, effect: step.effect }).toEqual({ id: step.id, effect: ['GET', 'HEAD'].includes(method) ? 'read' : 'write' });
