@@ -115,20 +115,24 @@ export interface PlacedScript {
   display: string;
 }
 
-/** The script and environment for these values (one per interpolation, in order). */
-export function placeValues(prepared: PreparedScript, slots: readonly Slot[], values: readonly string[]): PlacedScript {
+/**
+ * The script and environment for these values (one per placeholder, in order).
+ * `masked` values are shown as *** (a password moved where `ps` cannot see it).
+ */
+export function placeValues(prepared: Pick<PreparedScript, 'text'>, slots: readonly Slot[], values: readonly string[], masked: ReadonlySet<number> = new Set()): PlacedScript {
   let script = '';
   let display = '';
   let last = 0;
   for (const slot of [...slots].sort((a, b) => a.start - b.start)) {
     const between = prepared.text.slice(last, slot.start);
     script += between + reference(slot);
-    display += between + shown(slot, values[slot.n] ?? '');
+    display += between + shown(slot, masked.has(slot.n) ? '***' : (values[slot.n] ?? ''));
     last = slot.end;
   }
   script += prepared.text.slice(last);
   display += prepared.text.slice(last);
   const env: Record<string, string> = {};
-  prepared.interpolations.forEach((_f, n) => (env[envName(n)] = values[n] ?? ''));
+  const count = Math.max(values.length, ...slots.map((s) => s.n + 1));
+  for (let n = 0; n < count; n++) env[envName(n)] = values[n] ?? '';
   return { script, env, display };
 }

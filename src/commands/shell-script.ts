@@ -27,8 +27,19 @@ export interface Slot {
   error?: string;
 }
 
+/** Where the words of `commands[i]` stand in the text, for rewriting it (`calls[i]`). */
+export interface CallInfo {
+  /** Where each word ends (it starts at `words[k].at`). */
+  ends: number[];
+  /** Each word stays one word when the shell runs: no unquoted expansion or glob. */
+  single: boolean[];
+  /** Inside `…`, where text follows other quoting rules. */
+  backquote: boolean;
+}
+
 export interface ParsedScript {
   commands: SimpleCommand[];
+  calls: CallInfo[];
   findings: Finding[];
   slots: Slot[];
   /** Shell functions the script defines: calling one runs commands judged where they are defined. */
@@ -114,6 +125,7 @@ interface State {
 
 class Walker {
   readonly commands: SimpleCommand[] = [];
+  readonly calls: CallInfo[] = [];
   readonly findings: Finding[] = [];
   readonly slots: Slot[] = [];
   readonly functions = new Set<string>();
@@ -264,6 +276,8 @@ class Walker {
       return word;
     });
     this.commands.push({ words, stdin: st.stdin });
+    const source = (w: any) => this.text.slice(this.pos(w.Pos().Offset()), this.pos(w.End().Offset()));
+    this.calls.push({ ends: args.map((w) => this.base + this.pos(w.End().Offset())), single: args.map((w) => singleField(w, source(w))), backquote: !!st.backquote });
   }
 
   /** Walks a word (its substitutions, its placeholders) and returns its value. */
@@ -459,6 +473,15 @@ function wordLiteral(w: any): string | undefined {
   return out;
 }
 
+/** Quoted parts and plain literals only: the word is one word whatever the values ("$@" is not). */
+function singleField(w: any, source: string): boolean {
+  if (/\$@|\$\{[^}]*@/.test(source)) return false;
+  return (w.Parts ?? []).every((p: any) => {
+    const type = syntax.NodeType(p);
+    return type === 'SglQuoted' || type === 'DblQuoted' || (type === 'Lit' && !/[*?[{~]/.test(p.Value));
+  });
+}
+
 /** The text of a word that is exactly one '…' part. */
 function singleQuoted(w: any): string | undefined {
   const parts = w.Parts ?? [];
@@ -539,5 +562,5 @@ function walk(text: string, base: number, valueOf: (n: number) => string | undef
  */
 export function parseScript(text: string, valueOf: (n: number) => string | undefined = () => undefined, at = 0): ParsedScript {
   const w = walk(text, at, valueOf, 0);
-  return { commands: w.commands, findings: w.findings, slots: w.slots, functions: w.functions };
+  return { commands: w.commands, calls: w.calls, findings: w.findings, slots: w.slots, functions: w.functions };
 }

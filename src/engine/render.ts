@@ -7,7 +7,8 @@ import { splitCommand } from '../runbook/argv.js';
 import { placements, placeValues, prepareScript, PlacementError } from '../commands/script-values.js';
 import { parseScript, ScriptSyntaxError } from '../commands/shell-script.js';
 import { findInterpolations, stringify } from '../runbook/expressions.js';
-import { hideArgvSecrets } from '../steps/secret-args.js';
+import { hideArgvSecrets, shownArgs } from '../steps/secret-args.js';
+import { hideScriptSecrets } from './script-secrets.js';
 import type { Step } from '../runbook/types.js';
 import type { DocPath } from '../runbook/source.js';
 import type { Scope } from './scope.js';
@@ -63,10 +64,13 @@ export function renderCommand(step: Step, stepPath: DocPath, scope: Scope): Rend
     });
   }
   if (!argv.length || !argv[0]) throw scope.located('command is empty', [...stepPath, 'run']);
-  // A password on the command line is readable in `ps`: moved to the environment where the program allows.
+  // A password on the command line is readable in `ps`: runCommand moves it
+  // off the argv at the spawn (environment, stdin, option file) where the
+  // program allows. The argv stays as written for the command model; people
+  // are shown what the child's command line will be.
   const hidden = hideArgvSecrets(argv[0], argv.slice(1));
-  if (hidden) return { file: argv[0], args: hidden.args, display: displayArgv([argv[0], ...hidden.args]), shell: false, env: hidden.env };
-  return { file: argv[0], args: argv.slice(1), display: displayArgv(argv), shell: false };
+  const display = displayArgv(hidden ? [argv[0], ...shownArgs(hidden)] : argv);
+  return { file: argv[0], args: argv.slice(1), display, shell: false };
 }
 
 /** A shell step: values placed as environment variables, never spliced into the script. */
@@ -83,7 +87,9 @@ function renderShell(template: string, path: DocPath, scope: Scope, isArray: boo
     throw e;
   }
   const values = prepared.interpolations.map((f) => stringify(scope.interpolate(template.slice(f.start, f.end), path, undefined, isArray ? undefined : [f.offset])));
-  const placed = placeValues(prepared, slots, values);
+  // Judged as written (`script`); what bash runs passes known programs their passwords off the command line.
+  const hidden = hideScriptSecrets(prepared.text, values);
+  const placed = hidden ? placeValues(hidden, hidden.slots, hidden.values, hidden.masked) : placeValues(prepared, slots, values);
   // bash with pipefail: a pipeline fails when any part fails, not only the last
   // (`kubectl … | grep x` must not report success when kubectl could not connect).
   return { file: 'bash', args: ['-o', 'pipefail', '-c', placed.script], display: placed.display, shell: true, env: placed.env, script: { text: prepared.text, values } };

@@ -2,7 +2,12 @@
 // shell unless the runbook says `shell: true` (then the engine passes
 // `sh -c SCRIPT` here with every value already quoted). One result shape for
 // success and failure; output bounded (head and tail kept); a hung command is
-// killed with its whole process group.
+// killed with its whole process group, and so is what a finished command left
+// running in the background. A password the program can take another way
+// leaves its argv here, at the spawn (secret-transport.ts).
+import { groupMembers, stopGroup, type GroupMember } from './process-group.js';
+import { secretTransport } from './secret-transport.js';
+
 // execa costs ~150 ms to import: loaded on the first command, not at startup.
 let execaModule: Promise<typeof import('execa')> | undefined;
 const loadExeca = (): Promise<typeof import('execa')> => (execaModule ??= import('execa'));
@@ -12,6 +17,8 @@ export interface CommandSpec {
   args: string[];
   /** The command as shown to people (already redacted by the caller when needed). */
   display: string;
+  /** Fed to the command's standard input (closed when absent). */
+  stdin?: string;
 }
 
 export interface CommandOptions {
@@ -49,6 +56,10 @@ export interface CommandResult {
   failed: boolean;
   /** Bytes dropped from the middle of a stream that was too long to keep. */
   truncated?: { stdout?: number; stderr?: number };
+  /** Processes the command left running when it exited, stopped by oncall. */
+  stoppedBackground?: GroupMember[];
+  /** What a person should know about how the command ran (background processes stopped…). */
+  notes?: string[];
 }
 
 /** Keeps the first `head` and last `tail` bytes of a stream, whatever its size. */
@@ -165,50 +176,97 @@ function interruptCause(reason: unknown): string {
   return message.startsWith('interrupted') ? message : 'interrupted';
 }
 
+/** Output already written when the command exits is still read for this long; a background child holding the pipes then stops counting. */
+const DRAIN_MS = 150;
+
+function leftoverNote(spec: CommandSpec, left: GroupMember[], killed: boolean, graceMs: number): string {
+  const n = left.length;
+  const name = spec.file.slice(spec.file.lastIndexOf('/') + 1);
+  const by = name === 'bash' || name === 'sh' ? 'the script' : name;
+  const list = left.map((m) => `pid ${m.pid} ${m.program}`).join(', ');
+  return `${n} background process${n === 1 ? ' was' : 'es were'} left running by ${by} and ${n === 1 ? 'was' : 'were'} stopped: ${list}${killed ? ` (SIGKILL after ${formatMs(graceMs)})` : ''}`;
+}
+
 export async function runCommand(spec: CommandSpec, opts: CommandOptions): Promise<CommandResult> {
   const headBytes = opts.headBytes ?? 4 * 1024 * 1024;
   const tailBytes = opts.tailBytes ?? 1024 * 1024;
+  const killGraceMs = opts.killGraceMs ?? 2000;
   const out = new BoundedOutput(headBytes, tailBytes);
   const err = new BoundedOutput(Math.min(headBytes, 1024 * 1024), Math.min(tailBytes, 256 * 1024));
   let timedOut = false;
   let interrupted = false;
   const { execa } = await loadExeca();
+  const baseEnv = opts.env ?? process.env;
+  const moved = secretTransport(spec.file, spec.args, { stdinTaken: spec.stdin !== undefined, home: baseEnv.HOME });
+  const input = spec.stdin ?? moved.input;
+  const env = Object.keys(moved.env).length ? { ...(opts.env ?? {}), ...moved.env } : opts.env;
+  const notes: string[] = moved.note ? [moved.note] : [];
   const started = performance.now();
-  // Detached: the command leads its own process group, so a timeout or Ctrl-C
-  // kills it and everything it started (pipelines, kubectl plugins…).
-  const sub = execa(spec.file, spec.args, {
-    stdin: 'ignore',
-    buffer: false,
-    reject: false,
-    detached: true,
-    cleanup: true,
-    env: opts.env as NodeJS.ProcessEnv | undefined,
-    extendEnv: opts.env === undefined,
-    cwd: opts.cwd,
-  });
-  if (sub.pid !== undefined) opts.onSpawn?.(sub.pid);
-  sub.stdout?.on('data', (d: Buffer | string) => out.push(d));
-  sub.stderr?.on('data', (d: Buffer | string) => err.push(d));
-  let graceTimer: NodeJS.Timeout | undefined;
-  const stop = (): void => {
-    killGroup(sub.pid, 'SIGTERM');
-    graceTimer = setTimeout(() => killGroup(sub.pid, 'SIGKILL'), opts.killGraceMs ?? 2000);
-  };
-  const timer = setTimeout(() => {
-    timedOut = true;
-    stop();
-  }, opts.timeoutMs);
-  const onAbort = (): void => {
-    interrupted = true;
-    stop();
-  };
-  if (opts.signal?.aborted) onAbort();
-  else opts.signal?.addEventListener('abort', onAbort, { once: true });
-  const r = await sub;
-  clearTimeout(timer);
-  if (graceTimer) clearTimeout(graceTimer);
-  opts.signal?.removeEventListener('abort', onAbort);
-  const durationMs = Math.round(performance.now() - started);
+  let r: Awaited<ReturnType<typeof execa>>;
+  let durationMs: number;
+  let stoppedBackground: GroupMember[] | undefined;
+  try {
+    // Detached: the command leads its own process group, so a timeout or Ctrl-C
+    // kills it and everything it started (pipelines, kubectl plugins…).
+    const sub = execa(spec.file, moved.args, {
+      ...(input === undefined ? { stdin: 'ignore' as const } : { input }),
+      buffer: false,
+      reject: false,
+      detached: true,
+      cleanup: true,
+      env: env as NodeJS.ProcessEnv | undefined,
+      extendEnv: opts.env === undefined,
+      cwd: opts.cwd,
+    });
+    if (sub.pid !== undefined) opts.onSpawn?.(sub.pid);
+    sub.stdout?.on('data', (d: Buffer | string) => out.push(d));
+    sub.stderr?.on('data', (d: Buffer | string) => err.push(d));
+    let graceTimer: NodeJS.Timeout | undefined;
+    const stop = (): void => {
+      killGroup(sub.pid, 'SIGTERM');
+      graceTimer = setTimeout(() => killGroup(sub.pid, 'SIGKILL'), killGraceMs);
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, opts.timeoutMs);
+    // The step is over when its command exits: a background child still
+    // holding stdout (`sleep 30 & echo started`) does not keep it waiting.
+    let drainTimer: NodeJS.Timeout | undefined;
+    sub.once('exit', () => {
+      clearTimeout(timer);
+      drainTimer = setTimeout(() => {
+        sub.stdout?.destroy();
+        sub.stderr?.destroy();
+      }, DRAIN_MS);
+    });
+    const onAbort = (): void => {
+      interrupted = true;
+      stop();
+    };
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener('abort', onAbort, { once: true });
+    r = await sub;
+    durationMs = Math.round(performance.now() - started);
+    clearTimeout(timer);
+    if (drainTimer) clearTimeout(drainTimer);
+    if (graceTimer) clearTimeout(graceTimer);
+    opts.signal?.removeEventListener('abort', onAbort);
+    // What the command left in its group is stopped, not left behind: an
+    // on-call run must not leave port-forwards and tails running unseen.
+    let left = sub.pid !== undefined ? groupMembers(sub.pid) : [];
+    // A child on its way out of the group (`setsid cmd &`) is given a moment to leave it.
+    if (left.length) left = (await new Promise((resolve) => setTimeout(resolve, DRAIN_MS)), groupMembers(sub.pid!));
+    if (left.length) {
+      const killed = await stopGroup(sub.pid!, killGraceMs);
+      if (!timedOut && !interrupted) {
+        stoppedBackground = left;
+        notes.push(leftoverNote(spec, left, killed, killGraceMs));
+      }
+    }
+  } finally {
+    moved.cleanup();
+  }
 
   const stdout = out.toString();
   const stderr = err.toString();
@@ -243,6 +301,8 @@ export async function runCommand(spec: CommandSpec, opts: CommandOptions): Promi
     shortMessage,
     failed: timedOut || interrupted || exitCode !== 0,
   };
+  if (stoppedBackground) result.stoppedBackground = stoppedBackground;
+  if (notes.length) result.notes = notes;
   if (out.omitted || err.omitted) {
     result.truncated = {};
     if (out.omitted) result.truncated.stdout = out.omitted;

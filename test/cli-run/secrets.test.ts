@@ -1,9 +1,10 @@
 // Secret values given by --set and by env, and a password inside a URL, never
 // appear in the terminal output, the --json stream or the journal.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBuilt, FIXTURES, oncall } from './helpers.js';
-import { tempDir } from '../engine/helpers.js';
+import { runbook, tempDir } from '../engine/helpers.js';
+import { commandLinesContaining, startHoldingServer } from '../support/secret-peers.js';
 
 const SET_TOKEN = 'SetTok_a1b2c3d4e5';
 const SET_PASSWORD = 'Pw_9f8e7d6c5b';
@@ -79,5 +80,52 @@ describe('resume demands the secrets the run started with', () => {
     const journal = journalText(join(t.dir, 'runs'));
     expect(journal).not.toContain(SET_TOKEN);
     expect(journal).not.toContain(SET_PASSWORD);
+  });
+});
+
+describe('what `ps` shows while a run\'s commands are running', () => {
+  test('a secret header given to curl, as argv and inside a script, is in no command line; the server got it', async () => {
+    const TOKEN = 'PsTok_77aa88bb99';
+    const seen: string[][] = [];
+    const server = await startHoldingServer((req) => {
+      // Every process of this machine that names this server: curl, and the script's bash.
+      seen.push(...commandLinesContaining(`:${server.port}/`));
+      expect(req.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    });
+    try {
+      const dir = join(t.dir, 'runbooks');
+      mkdirSync(dir);
+      const header = '"Authorization: Bearer ${{ params.token }}"';
+      writeFileSync(
+        join(dir, 'SEC-001.yaml'),
+        runbook({
+          params: 'token: { secret: true, pattern: "^[A-Za-z0-9_]+$" }',
+          detect: [
+            'steps:',
+            '  - id: argv',
+            '    effect: read',
+            `    run: 'curl -sS -H ${header} ${server.url}/argv'`,
+            '  - id: script',
+            '    effect: read',
+            '    shell: true',
+            `    run: 'curl -sS -H ${header} ${server.url}/script | cat'`,
+          ].join('\n'),
+        }).replace('id: TST-001', 'id: SEC-001'),
+      );
+      const runs = join(t.dir, 'runs');
+      const r = await oncall(['--runbooks', dir, 'run', 'SEC-001', '--set', `token=${TOKEN}`, '--json'], { env: { ...process.env, ONCALL_STATE_DIR: runs, NO_COLOR: '1' } });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(server.arrived.map((a) => a.path)).toEqual(['/argv', '/script']);
+      // The two steps are independent reads: they may run at once, so each may be seen twice.
+      const curls = new Set(seen.filter((argv) => argv[0] === 'curl').map((argv) => argv.at(-1)));
+      expect(curls).toEqual(new Set([`${server.url}/argv`, `${server.url}/script`]));
+      expect(JSON.stringify(seen)).not.toContain(TOKEN);
+      expect(`${r.stdout}${journalText(runs)}`).not.toContain(TOKEN);
+      const started = r.stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.type === 'step-started');
+      expect(started.map((e) => e.command)).toEqual([`curl -K - -sS ${server.url}/argv`, `curl -K <(printf '%s' '***') -sS ${server.url}/script | cat`]);
+    } finally {
+      await server.close();
+    }
   });
 });

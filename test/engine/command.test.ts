@@ -128,3 +128,67 @@ describe('BoundedOutput', () => {
     expect(errorExcerpt('', kubectl)).toEqual(['The connection to the server 127.0.0.1:1 was refused - did you specify the right host or port?']);
   });
 });
+
+describe('a command that leaves a background child', () => {
+  const bash = (script: string) => spec('bash', '-c', script);
+
+  test('`sleep 30 & echo started` is finished when the script is: output kept, the sleep stopped and named', async () => {
+    const t = tempDir();
+    try {
+      const pidfile = join(t.dir, 'pid');
+      const r = await runCommand(bash(`sleep 30 & echo $! > ${pidfile}; echo started`), { timeoutMs: 20_000 });
+      const pid = Number(readFileSync(pidfile, 'utf8'));
+      expect(r).toMatchObject({ exitCode: 0, timedOut: false, failed: false, stdout: 'started\n', shortMessage: 'exit 0' });
+      // Not a timeout: the step ends with the script (+ a short drain), far from the 30s sleep or the 20s timeout.
+      expect(r.durationMs).toBeLessThan(2000);
+      expect(r.stoppedBackground).toEqual([{ pid, program: 'sleep' }]);
+      expect(r.notes).toEqual([`1 background process was left running by the script and was stopped: pid ${pid} sleep`]);
+      expect(alive(pid)).toBe(false);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  test('output the script wrote before it exited is all there', async () => {
+    const r = await runCommand(bash('sleep 30 & for i in $(seq 1 2000); do echo "line $i"; done'), { timeoutMs: 20_000 });
+    expect(r.lines).toHaveLength(2000);
+    expect(r.lines[1999]).toBe('line 2000');
+  });
+
+  test('a child that does not hold the output, and one that ignores SIGTERM, are stopped too (SIGKILL after the grace)', async () => {
+    const t = tempDir();
+    try {
+      const pidfile = join(t.dir, 'pids');
+      const script = `sleep 30 >/dev/null 2>&1 & echo $! >> ${pidfile}; (trap '' TERM; sleep 31) & echo $! >> ${pidfile}; echo done`;
+      const r = await runCommand(bash(script), { timeoutMs: 20_000, killGraceMs: 300 });
+      const pids = readFileSync(pidfile, 'utf8').trim().split('\n').map(Number);
+      expect(r.stdout).toBe('done\n');
+      expect(r.stoppedBackground?.map((m) => m.pid)).toEqual(expect.arrayContaining(pids));
+      expect(r.notes?.[0]).toMatch(/^\d background processes were left running by the script and were stopped: .*\(SIGKILL after 300ms\)$/);
+      expect(await gone(pids)).toBe(true);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  test('what leaves the process group on purpose (setsid) is left running', async () => {
+    const t = tempDir();
+    let pid = 0;
+    try {
+      const pidfile = join(t.dir, 'pid');
+      const r = await runCommand(bash(`setsid sleep 30 >/dev/null 2>&1 & echo $! > ${pidfile}`), { timeoutMs: 20_000 });
+      pid = Number(readFileSync(pidfile, 'utf8'));
+      expect(r.stoppedBackground).toBeUndefined();
+      expect(alive(pid)).toBe(true);
+    } finally {
+      if (pid) process.kill(pid, 'SIGKILL');
+      t.cleanup();
+    }
+  });
+
+  test('a command that leaves nothing behind has no note', async () => {
+    const r = await runCommand(spec(`${SCRIPTS}/ok.sh`, 'x'), { timeoutMs: 5000 });
+    expect(r.notes).toBeUndefined();
+    expect(r.stoppedBackground).toBeUndefined();
+  });
+});
