@@ -4,6 +4,7 @@
 import { escapeControlsDeep } from './control-chars.js';
 import type { ManualAnswer, PromptChoice, Prompter } from '../engine/prompter.js';
 import { PromptInterrupted } from '../engine/prompter.js';
+import type { PromptSurface } from './prompt-surface.js';
 
 type PromptModule = (questions: unknown) => Promise<Record<string, unknown>>;
 
@@ -11,13 +12,17 @@ export class TerminalPrompter implements Prompter {
   readonly interactive = true;
   private module: PromptModule | undefined;
 
-  constructor(private readonly output: NodeJS.WritableStream = process.stdout) {}
+  /** `output` is normally the Screen's PromptSurface, so lines printed meanwhile land above the prompt. */
+  constructor(
+    private readonly output: PromptSurface | NodeJS.WritableStream = process.stdout,
+    private readonly input: NodeJS.ReadableStream = process.stdin,
+  ) {}
 
   private async prompt<T>(asked: Record<string, unknown>): Promise<T> {
     const question = escapeControlsDeep(asked);
     if (!this.module) {
       const inquirer = (await import('inquirer')).default;
-      this.module = inquirer.createPromptModule({ input: process.stdin, output: this.output as NodeJS.WriteStream }) as unknown as PromptModule;
+      this.module = inquirer.createPromptModule({ input: this.input as NodeJS.ReadStream, output: this.output as NodeJS.WriteStream }) as unknown as PromptModule;
     }
     try {
       const answers = await this.module({ name: 'answer', ...question });

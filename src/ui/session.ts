@@ -1,11 +1,14 @@
 // Runs an Engine in this process's terminal: journal, terminal or --json
-// subscriber, the right Prompter, and Ctrl-C (and SIGTERM/SIGHUP) turned into
-// an interrupted, resumable run.
+// subscriber (both through the shared Screen), the right Prompter, library
+// console output as notes, and Ctrl-C (and SIGTERM/SIGHUP) turned into an
+// interrupted, resumable run.
 import type { Engine } from '../engine/engine.js';
 import type { JournalWriter } from '../engine/journal.js';
 import { NonInteractivePrompter, type Prompter } from '../engine/prompter.js';
 import { jsonLines } from './json.js';
+import { routeLibraryOutput } from './library-output.js';
 import { TerminalPrompter } from './prompter.js';
+import { terminalScreen } from './screen.js';
 import { TerminalRenderer } from './terminal.js';
 
 export interface SessionOptions {
@@ -27,21 +30,36 @@ export function isInteractive(opts: SessionOptions): boolean {
 }
 
 export function makePrompter(opts: SessionOptions): Prompter {
-  return isInteractive(opts) ? new TerminalPrompter(promptStream(opts)) : new NonInteractivePrompter();
+  return isInteractive(opts) ? new TerminalPrompter(terminalScreen().promptOutput(promptStream(opts)!)) : new NonInteractivePrompter();
 }
 
 export function useColorFor(opts: SessionOptions): boolean {
   return opts.color !== false && !process.env.NO_COLOR && process.stdout.isTTY === true;
 }
 
-function writeOut(text: string): void {
-  process.stdout.write(text);
-}
-
 export async function runSession(engine: Engine, journal: JournalWriter, opts: SessionOptions): Promise<number> {
   engine.subscribe((e) => journal.write(e), { critical: true });
-  if (opts.json) engine.subscribe(jsonLines(writeOut));
-  else engine.subscribe(new TerminalRenderer({ write: writeOut, color: useColorFor(opts), journalFile: journal.file }).subscriber);
+  const screen = terminalScreen();
+  if (opts.json) engine.subscribe(jsonLines((text) => screen.print(text, { wrap: false })));
+  else engine.subscribe(new TerminalRenderer({ write: (text) => screen.print(text), color: useColorFor(opts), journalFile: journal.file }).subscriber);
+  let live = false;
+  let resume: string | undefined;
+  engine.subscribe((e) => {
+    if (e.type === 'run-started' || e.type === 'run-resumed') live = true;
+    if (e.type !== 'run-finished') return;
+    live = false;
+    resume = e.resume;
+  });
+  // Library console output becomes the run's notes (journaled, redacted, above any prompt);
+  // outside the run's first and last event it is dropped, so the journal keeps its shape.
+  const restoreConsole = routeLibraryOutput((level, message) => {
+    if (!live) return;
+    try {
+      engine.bus.emit({ type: 'note', level, message });
+    } catch {
+      // A journal that cannot be written stops the run at the engine's next event, not inside a library's callback.
+    }
+  });
 
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -52,10 +70,6 @@ export async function runSession(engine: Engine, journal: JournalWriter, opts: S
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
-  let resume: string | undefined;
-  engine.subscribe((e) => {
-    if (e.type === 'run-finished') resume = e.resume;
-  });
   try {
     const result = await engine.run();
     if (opts.json && result.exitCode !== 0) {
@@ -64,6 +78,7 @@ export async function runSession(engine: Engine, journal: JournalWriter, opts: S
     }
     return result.exitCode;
   } finally {
+    restoreConsole();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
