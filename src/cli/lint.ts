@@ -1,4 +1,4 @@
-// `oncall lint [PATH...] [--format text|json|github]`: exit 0 when clean (or
+// `oncall lint [PATH...] [--format text|json|github|sarif]`: exit 0 when clean (or
 // warnings only), 1 when errors were found, 2 when a path cannot be linted.
 import { loadMachinery, type Machinery } from '../lint/load-machinery.js';
 import { CliError, EXIT } from './exit-codes.js';
@@ -23,6 +23,6 @@ export async function lintCommand(paths: string[], opts: LintCommandOptions = {}
     if (e instanceof LintPathError) throw new CliError(e.message, EXIT.usage);
     throw e;
   }
-  process.stdout.write(format(name, result, { color: useColor(opts) }));
+  process.stdout.write(await format(name, result, { color: useColor(opts) }));
   process.exitCode = result.errorCount > 0 ? EXIT.problems : EXIT.ok;
 }

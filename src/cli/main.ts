@@ -35,7 +35,7 @@ export function buildProgram(): Command {
     .command('lint')
     .description('check runbooks against the schema and lint rules (exit 1 on problems)')
     .argument('[paths...]', 'files or directories (default: the runbook directory)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github', 'sarif']).default('text'))
     .action(async (paths, opts, cmd) => (await import('./lint.js')).lintCommand(paths, { ...cmd.optsWithGlobals(), ...opts }));
 
   program

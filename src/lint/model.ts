@@ -62,11 +62,12 @@ export interface ExpressionNode {
   parsed: ParsedCel;
 }
 
-/** A `${{` without its `}}`, or a condition written as an interpolation. */
+/** A `${{` without its `}}`, or a condition written as an interpolation (`field` names it). */
 export interface InterpolationProblem {
+  kind: 'unterminated' | 'wrapped-condition';
   path: DocPath;
   offset: number;
-  message: string;
+  field?: string;
 }
 
 export interface RunbookModel {
@@ -178,7 +179,7 @@ export function buildModel(runbook: Runbook): RunbookModel {
     if (conditionField) {
       const trimmed = text.trim();
       if (/^\$\{\{[\s\S]*\}\}$/.test(trimmed)) {
-        interpolationProblems.push({ path, offset: text.indexOf('${{'), message: `${conditionField} is a CEL expression already; drop the \${{ }} around it` });
+        interpolationProblems.push({ kind: 'wrapped-condition', path, offset: text.indexOf('${{'), field: conditionField });
         return;
       }
       expressions.push({ kind: 'condition', path, field: conditionField, text, offset: 0, scope, parsed: parseCel(text) });
@@ -200,7 +201,7 @@ export function buildModel(runbook: Runbook): RunbookModel {
   };
   const reportUnterminated = (segment: string, base: number, path: DocPath) => {
     const at = segment.indexOf('${{');
-    if (at >= 0) interpolationProblems.push({ path, offset: base + at, message: 'unterminated "${{": close the interpolation with "}}"' });
+    if (at >= 0) interpolationProblems.push({ kind: 'unterminated', path, offset: base + at });
   };
   // One mutable path for the whole walk; copied only for the strings kept.
   const stack: Array<string | number> = [];

@@ -7,28 +7,28 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../runbook/diagnostic.js';
 import { loadText } from '../runbook/load.js';
 import { loadCel } from '../runbook/vendor.js';
-import { decodeUtf8, locate, locateWithin, MAX_SOURCE_BYTES, parseSource, type SourceFile } from '../runbook/source.js';
+import { decodeUtf8, locate, locateRange, locateRangeWithin, MAX_SOURCE_BYTES, parseSource, type Range, type SourceFile } from '../runbook/source.js';
 import type { Runbook } from '../runbook/types.js';
 import { manifestCatalog } from './inputs.js';
+import { formatMessage } from './messages.js';
 import { buildModel } from './model.js';
-import { ID_MATCHES_FILE } from './rules/id-matches-file.js';
+import { ID_MATCHES_FILE, idMatchesFile } from './rules/id-matches-file.js';
 import { rules as allRules } from './rules/index.js';
-import type { Catalog, Report, Rule, RuleContext, RuleVisitor } from './types.js';
+import type { Catalog, LintDiagnostic, Report, Rule, RuleContext, RuleVisitor } from './types.js';
 
 export interface FileResult {
   /** As shown: relative to the working directory when inside it. */
   file: string;
   /** The file's text, for showing the lines diagnostics point at ('' when not read). */
   text: string;
-  diagnostics: Diagnostic[];
+  diagnostics: LintDiagnostic[];
   /** A schema-valid runbook's id and where it is, for the check across files (duplicateIds). */
   runbookId?: RunbookId;
 }
 
 export interface RunbookId {
   id: string;
-  line: number;
-  column: number;
+  range: Range;
   /** The source line of the id: a worker sends no text back for a file without diagnostics. */
   lineText: string;
 }
@@ -151,9 +151,9 @@ function hasChecks(runbook: Runbook): boolean {
 }
 
 /** Runs the rules over one schema-valid runbook. */
-export function applyRules(file: string, source: SourceFile, runbook: Runbook, rules: readonly Rule[] = allRules, catalog?: Catalog): Diagnostic[] {
+export function applyRules(file: string, source: SourceFile, runbook: Runbook, rules: readonly Rule[] = allRules, catalog?: Catalog): LintDiagnostic[] {
   const model = buildModel(runbook);
-  const out: Diagnostic[] = [];
+  const out: LintDiagnostic[] = [];
   const visitors: RuleVisitor[] = rules.map((rule) => {
     const context: RuleContext = {
       file,
@@ -163,8 +163,18 @@ export function applyRules(file: string, source: SourceFile, runbook: Runbook, r
       catalog,
       position: (path, on = 'value') => locate(source, path, on),
       report(r: Report) {
-        const pos = r.offset !== undefined ? locateWithin(source, r.path, r.offset) : locate(source, r.path, r.on ?? 'value');
-        out.push({ file, line: pos.line, column: pos.column, severity: r.severity ?? rule.meta.severity, ruleId: rule.meta.id, message: r.message });
+        const message = messageOf(rule, r);
+        const range = r.offset !== undefined ? locateRangeWithin(source, r.path, r.offset, r.length) : locateRange(source, r.path, r.on ?? 'value');
+        out.push({
+          file,
+          ...range,
+          path: [...r.path],
+          severity: r.severity ?? rule.meta.severity,
+          ruleId: rule.meta.id,
+          messageId: r.messageId,
+          data: r.data ?? {},
+          message,
+        });
       },
     };
     return rule.create(context);
@@ -182,6 +192,18 @@ export function applyRules(file: string, source: SourceFile, runbook: Runbook, r
   run(hooks('expression'), model.expressions);
   for (const end of hooks('end')) end();
   return out;
+}
+
+/** The report's message from its rule's template; an unknown id is a bug in the rule (it throws). */
+function messageOf(rule: Rule, r: Report): string {
+  const template = (rule.meta.messages as Record<string, string>)[r.messageId];
+  if (template === undefined) throw new Error(`rule ${rule.meta.id} has no message "${r.messageId}"`);
+  return formatMessage(template, r.data);
+}
+
+/** YAML and file problems know only where they start: they cover one character. */
+function withEnd(d: Diagnostic): LintDiagnostic {
+  return d.endLine !== undefined && d.endColumn !== undefined ? (d as LintDiagnostic) : { ...d, endLine: d.line, endColumn: d.column + 1 };
 }
 
 function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
@@ -202,10 +224,20 @@ function duplicateIds(files: FileResult[]): void {
       first.set(r.id, f.file);
       continue;
     }
-    f.diagnostics.push({ file: f.file, line: r.line, column: r.column, severity: 'error', ruleId: ID_MATCHES_FILE, message: `runbook id "${r.id}" is already defined in ${earlier}` });
+    const data = { id: r.id, file: earlier };
+    f.diagnostics.push({
+      file: f.file,
+      ...r.range,
+      path: ['id'],
+      severity: 'error',
+      ruleId: ID_MATCHES_FILE,
+      messageId: 'duplicate',
+      data,
+      message: formatMessage(idMatchesFile.meta.messages.duplicate, data),
+    });
     f.diagnostics.sort(compareDiagnostics);
     // Stripped by a worker (no diagnostics there): enough text for the excerpt.
-    if (!f.text) f.text = '\n'.repeat(r.line - 1) + r.lineText;
+    if (!f.text) f.text = '\n'.repeat(r.range.line - 1) + r.lineText;
   }
 }
 
@@ -232,8 +264,8 @@ export function combine(files: FileResult[]): LintResult {
 
 function runbookId(l: Loaded): RunbookId | undefined {
   if (typeof l.runbook?.id !== 'string') return undefined;
-  const { line, column } = locate(l.source, ['id'], 'value');
-  return { id: l.runbook.id, line, column, lineText: l.text.split('\n', line)[line - 1] ?? '' };
+  const range = locateRange(l.source, ['id'], 'value');
+  return { id: l.runbook.id, range, lineText: l.text.split('\n', range.line)[range.line - 1] ?? '' };
 }
 
 /**
@@ -264,7 +296,7 @@ class Linter {
   }
 
   async lint(l: Loaded): Promise<FileResult> {
-    let diagnostics = l.diagnostics;
+    let diagnostics: Diagnostic[] = l.diagnostics;
     if (l.runbook) {
       if (!this.celLoaded) {
         await loadCel();
@@ -279,8 +311,7 @@ class Linter {
         if (process.env.ONCALL_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
       }
     }
-    diagnostics.sort(compareDiagnostics);
-    return { file: l.file, text: l.text, diagnostics, runbookId: l.runbook ? runbookId(l) : undefined };
+    return { file: l.file, text: l.text, diagnostics: diagnostics.map(withEnd).sort(compareDiagnostics), runbookId: l.runbook ? runbookId(l) : undefined };
   }
 }
 

@@ -1,4 +1,5 @@
 // One problem found in a runbook file, pointing at a line and column (1-based).
+import type { DocPath } from './source.js';
 
 export type DiagnosticSeverity = 'error' | 'warning';
 
@@ -6,6 +7,11 @@ export interface Diagnostic {
   file: string;
   line: number;
   column: number;
+  /** Where the problem ends (the column just after it), when known. */
+  endLine?: number;
+  endColumn?: number;
+  /** The node in the document (Spectral's `path`); absent for YAML syntax and file problems. */
+  path?: DocPath;
   severity: DiagnosticSeverity;
   ruleId: string;
   message: string;

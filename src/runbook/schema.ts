@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { ErrorObject, Options, ValidateFunction } from 'ajv';
 import { loadCjs } from './cjs-cache.js';
 import type { Diagnostic } from './diagnostic.js';
-import { locate, type DocPath, type SourceFile } from './source.js';
+import { locateRange, type DocPath, type SourceFile } from './source.js';
 
 export const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
 
@@ -261,11 +261,11 @@ export function schemaDiagnostics(errors: ErrorObject[], root: unknown, source: 
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const p of schemaProblems(errors, root)) {
-    const pos = locate(source, p.at, p.on);
+    const pos = locateRange(source, p.at, p.on);
     const key = `${pos.line}:${pos.column}:${p.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ file: source.file, line: pos.line, column: pos.column, severity: 'error', ruleId, message: p.message });
+    out.push({ file: source.file, line: pos.line, column: pos.column, endLine: pos.endLine, endColumn: pos.endColumn, path: p.at, severity: 'error', ruleId, message: p.message });
   }
   return out;
 }

@@ -180,8 +180,12 @@ function yamlMessage(message: string): string {
 interface Found {
   /** Offset of the node (the deepest existing ancestor when the path runs out). */
   start: number | undefined;
+  /** Offset just after the node's value (yaml's range[1]). */
+  end: number | undefined;
   /** Offset of the key of the last segment matched, when it was a mapping key. */
   keyStart: number | undefined;
+  /** Offset just after that key. */
+  keyEnd: number | undefined;
   /** How many segments of the path matched. */
   depth: number;
   scalar?: { type: string; value: unknown; start: number; end: number };
@@ -189,7 +193,7 @@ interface Found {
 
 /** The node at `path`, or the deepest existing ancestor when the path runs out. */
 function nodeAt(source: SourceFile, path: DocPath): Found {
-  return source.tree ? fastNodeAt(source.tree, path) : yamlNodeAt(source.doc?.contents ?? null, path);
+  return source.tree ? fastNodeAt(source.text, source.tree, path) : yamlNodeAt(source.doc?.contents ?? null, path);
 }
 
 function yamlNodeAt(contents: Node | null, path: DocPath): Found {
@@ -210,27 +214,41 @@ function yamlNodeAt(contents: Node | null, path: DocPath): Found {
     depth++;
   }
   const scalar = node && isScalar(node) && node.range ? { type: String(node.type), value: node.value, start: node.range[0], end: node.range[1] } : undefined;
-  return { start: node?.range?.[0], keyStart: keyNode?.range?.[0], depth, scalar };
+  return { start: node?.range?.[0], end: node?.range?.[1], keyStart: keyNode?.range?.[0], keyEnd: keyNode?.range?.[1], depth, scalar };
 }
 
-function fastNodeAt(root: FastNode, path: DocPath): Found {
+function fastNodeAt(text: string, root: FastNode, path: DocPath): Found {
   let node = root;
   let keyStart: number | undefined;
+  let keyEnd: number | undefined;
   let depth = 0;
   for (const segment of path) {
     if (node.kind === 'map') {
       const pair = node.pairs!.find((p) => p.key === String(segment));
       if (!pair) break;
       keyStart = pair.keyStart;
+      keyEnd = keyEndAt(text, pair.keyStart, pair.key);
       node = pair.value;
     } else if (node.kind === 'seq' && typeof segment === 'number' && node.items![segment]) {
-      keyStart = undefined;
+      keyStart = keyEnd = undefined;
       node = node.items![segment]!;
     } else break;
     depth++;
   }
   const scalar = node.kind === 'scalar' ? { type: node.type!, value: node.value, start: node.start, end: node.end } : undefined;
-  return { start: node.start, keyStart, depth, scalar };
+  return { start: node.start, end: node.end, keyStart, keyEnd, depth, scalar };
+}
+
+/** The fast parser keeps only where a key starts: a plain key is its text, a quoted one ends at its closing quote. */
+function keyEndAt(text: string, start: number, key: string): number {
+  const q = text[start];
+  if (q !== '"' && q !== "'") return start + key.length;
+  for (let i = start + 1; i < text.length; i++) {
+    if (q === '"' && text[i] === '\\') i++;
+    else if (q === "'" && text[i] === "'" && text[i + 1] === "'") i++;
+    else if (text[i] === q) return i + 1;
+  }
+  return start + key.length;
 }
 
 /** Position of the value at `path` (or of its key with `on: 'key'`). A missing
@@ -247,12 +265,48 @@ export function locate(source: SourceFile, path: DocPath, on: 'key' | 'value' = 
  *  expression and command errors). Follows escapes, folded lines and block
  *  indentation; falls back to the value start when the text cannot be matched. */
 export function locateWithin(source: SourceFile, path: DocPath, offsetInValue: number): Position {
-  const { depth, scalar } = nodeAt(source, path);
-  if (depth < path.length || !scalar || typeof scalar.value !== 'string') return locate(source, path);
-  const at = sourceOffset(source.text, scalar.start, scalar.end, scalar.type, scalar.value, offsetInValue);
+  const at = offsetWithin(source, path, offsetInValue);
   if (at === undefined) return locate(source, path);
   const { line, col } = source.lineCounter.linePos(at);
   return { line, column: col };
+}
+
+/** A position and where it ends: the line and column just after the last character (SARIF's region). */
+export interface Range extends Position {
+  endLine: number;
+  endColumn: number;
+}
+
+/** Like `locate`, with the end of the key or value (for a missing path, of the deepest existing ancestor). */
+export function locateRange(source: SourceFile, path: DocPath, on: 'key' | 'value' = 'value'): Range {
+  const found = nodeAt(source, path);
+  const useKey = on === 'key' && found.keyStart !== undefined;
+  const start = (useKey ? found.keyStart : found.start) ?? 0;
+  return rangeOf(source, start, (useKey ? found.keyEnd : found.end) ?? start);
+}
+
+/** Like `locateWithin`, for `length` characters of the string (one when the length is unknown). */
+export function locateRangeWithin(source: SourceFile, path: DocPath, offsetInValue: number, length = 0): Range {
+  const at = offsetWithin(source, path, offsetInValue);
+  if (at === undefined) return locateRange(source, path);
+  const end = length > 0 ? offsetWithin(source, path, offsetInValue + length) : undefined;
+  return rangeOf(source, at, end ?? at + 1);
+}
+
+function offsetWithin(source: SourceFile, path: DocPath, offsetInValue: number): number | undefined {
+  const { depth, scalar } = nodeAt(source, path);
+  if (depth < path.length || !scalar || typeof scalar.value !== 'string') return undefined;
+  return sourceOffset(source.text, scalar.start, scalar.end, scalar.type, scalar.value, offsetInValue);
+}
+
+function rangeOf(source: SourceFile, start: number, end: number): Range {
+  // A block value's range runs on over the line breaks after it; an empty one still covers a character.
+  let last = end;
+  while (last > start && /\s/.test(source.text[last - 1] ?? '')) last--;
+  if (last <= start) last = start + 1;
+  const from = source.lineCounter.linePos(start);
+  const to = source.lineCounter.linePos(last);
+  return { line: from.line, column: from.col, endLine: to.line, endColumn: to.col };
 }
 
 /**

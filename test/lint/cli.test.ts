@@ -118,6 +118,9 @@ test('--format json prints an array, --format github annotations', () => {
       file: `${fixtures}/INC-114-no-redis-keys.yaml`,
       line: 10,
       column: 38,
+      endLine: 10,
+      endColumn: 42,
+      path: 'stages.detect.steps[0].run',
       severity: 'error',
       ruleId: 'no-redis-keys',
       message: `redis-cli "KEYS" blocks the server while it walks every key; use redis-cli --scan --pattern 'cache:wms:*' or the redis.prefixes check`,
@@ -132,10 +135,37 @@ test('--format json prints an array, --format github annotations', () => {
   );
 });
 
+test('--format sarif prints a SARIF log with the same exit codes', () => {
+  const file = `${fixtures}/INC-114-no-redis-keys.yaml`;
+  const r = oncall(['lint', '--format', 'sarif', file]);
+  expect([r.code, r.stderr]).toEqual([1, '']);
+  const log = JSON.parse(r.stdout);
+  expect(log.version).toBe('2.1.0');
+  const run = log.runs[0];
+  expect(run.results).toEqual([
+    {
+      ruleId: 'no-redis-keys',
+      ruleIndex: run.tool.driver.rules.findIndex((x: { id: string }) => x.id === 'no-redis-keys'),
+      level: 'error',
+      message: { text: `redis-cli "KEYS" blocks the server while it walks every key; use redis-cli --scan --pattern 'cache:wms:*' or the redis.prefixes check` },
+      locations: [
+        {
+          physicalLocation: { artifactLocation: { uri: file }, region: { startLine: 10, startColumn: 38, endLine: 10, endColumn: 42 } },
+          logicalLocations: [{ fullyQualifiedName: 'stages.detect.steps[0].run' }],
+        },
+      ],
+    },
+  ]);
+  const clean = oncall(['lint', '--format', 'sarif', `${fixtures}/valid`]);
+  expect(clean.code).toBe(0);
+  expect(JSON.parse(clean.stdout).runs[0].results).toEqual([]);
+});
+
 test('an unknown format is a usage error', () => {
   const r = oncall(['lint', '--format', 'xml', `${fixtures}/valid`]);
   expect(r.code).toBe(2);
   expect(r.stdout).toBe('');
+  expect(r.stderr).toContain('text, json, github, sarif');
 });
 
 test('a missing path exits 2 with one line on stderr', () => {

@@ -2,9 +2,9 @@
 // that are not text (binary files, control characters), which would garble the terminal.
 import { formatText } from '../../src/lint/formatters/text.js';
 import { combine, lintTexts } from '../../src/lint/runner.js';
-import type { Diagnostic } from '../../src/runbook/diagnostic.js';
+import type { LintDiagnostic } from '../../src/lint/types.js';
 
-const at = (line: number, column: number, message = 'something'): Diagnostic => ({ file: 'f.yaml', line, column, severity: 'error', ruleId: 'x', message });
+const at = (line: number, column: number, message = 'something'): LintDiagnostic => ({ file: 'f.yaml', line, column, endLine: line, endColumn: column + 1, severity: 'error', ruleId: 'x', message });
 
 test('the source line and a caret under the column', () => {
   const out = formatText(combine([{ file: 'f.yaml', text: 'id: INC-001\n\ttitle: x\n', diagnostics: [at(1, 5), at(2, 2)] }]));

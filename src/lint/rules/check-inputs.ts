@@ -18,8 +18,25 @@ function throughInterpolation(input: unknown, instancePath: string): boolean {
   return false;
 }
 
-export const checkInputs: Rule = {
-  meta: { id: 'check-inputs', description: 'check steps name a known type, declare its effect and give valid inputs', severity: 'error' },
+export const checkInputs: Rule<
+  'unknownCheck' | 'unknownCheckListed' | 'effectWrite' | 'effectRead' | 'effectWriteWithInputs' | 'effectReadWithInputs' | 'missingInput' | 'invalidInput'
+> = {
+  meta: {
+    id: 'check-inputs',
+    description: 'check steps name a known type, declare its effect and give valid inputs',
+    severity: 'error',
+    messages: {
+      unknownCheck: 'unknown check "{{check}}"; did you mean "{{suggestion}}"?',
+      unknownCheckListed: 'unknown check "{{check}}"; known checks: {{known}}',
+      effectWrite: 'check "{{check}}" changes the system, so its effect is write, not {{declared}}',
+      effectRead: 'check "{{check}}" only reads, so its effect is read, not {{declared}}',
+      effectWriteWithInputs: 'check "{{check}}" changes the system with these inputs, so its effect is write, not {{declared}}',
+      effectReadWithInputs: 'check "{{check}}" only reads with these inputs, so its effect is read, not {{declared}}',
+      missingInput: 'check "{{check}}" needs {{input}}',
+      // The schema's words (src/runbook/schema.ts), e.g. "with.replicas must be a whole number, got a string".
+      invalidInput: 'check "{{check}}": {{problem}}',
+    },
+  },
   create(context) {
     const catalog = context.catalog;
     return {
@@ -29,10 +46,9 @@ export const checkInputs: Rule = {
         if (!type) {
           const names = catalog.stepTypeNames();
           const hint = suggest(step.check, names);
-          context.report({
-            path: [...path, 'check'],
-            message: `unknown check "${step.check}"${hint ? `; did you mean "${hint}"?` : `; known checks: ${names.join(', ')}`}`,
-          });
+          const at = [...path, 'check'];
+          if (hint) context.report({ path: at, messageId: 'unknownCheck', data: { check: step.check, suggestion: hint } });
+          else context.report({ path: at, messageId: 'unknownCheckListed', data: { check: step.check, known: names.join(', ') } });
           return;
         }
         const input = (step.with ?? {}) as Record<string, unknown>;
@@ -45,10 +61,8 @@ export const checkInputs: Rule = {
             expected = undefined;
           }
           if (expected && expected !== step.effect) {
-            context.report({
-              path: [...path, 'effect'],
-              message: `check "${type.name}" ${expected === 'write' ? 'changes the system' : 'only reads'}${dynamic ? ' with these inputs' : ''}, so its effect is ${expected}, not ${step.effect}`,
-            });
+            const messageId = expected === 'write' ? (dynamic ? 'effectWriteWithInputs' : 'effectWrite') : dynamic ? 'effectReadWithInputs' : 'effectRead';
+            context.report({ path: [...path, 'effect'], messageId, data: { check: type.name, declared: step.effect } });
           }
         }
         const validate = catalog.validatorFor ? catalog.validatorFor(type) : inputValidator(type);
@@ -57,8 +71,8 @@ export const checkInputs: Rule = {
         const base = step.with === undefined ? path : [...path, 'with'];
         for (const p of schemaProblems(errors, input, base, ['with'])) {
           const missing = /^(\S+) is missing required property "(.+)"$/.exec(p.message);
-          const message = missing ? `check "${type.name}" needs ${missing[1]}.${missing[2]}` : `check "${type.name}": ${p.message}`;
-          context.report({ path: p.at, on: p.on, message });
+          if (missing) context.report({ path: p.at, on: p.on, messageId: 'missingInput', data: { check: type.name, input: `${missing[1]}.${missing[2]}` } });
+          else context.report({ path: p.at, on: p.on, messageId: 'invalidInput', data: { check: type.name, problem: p.message } });
         }
       },
     };

@@ -14,8 +14,18 @@ function baseName(file: string): string {
   return file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
 }
 
-export const idMatchesFile: Rule = {
-  meta: { id: ID_MATCHES_FILE, description: 'the file name starts with the runbook id, so list, show and run find it', severity: 'error' },
+export const idMatchesFile: Rule<'noId' | 'mismatch' | 'duplicate'> = {
+  meta: {
+    id: ID_MATCHES_FILE,
+    description: 'the file name starts with the runbook id, so list, show and run find it',
+    severity: 'error',
+    messages: {
+      noId: 'file name "{{name}}" does not start with a runbook id, so list, show and run will not find it; name the file {{id}}-….yaml',
+      mismatch: 'id "{{id}}" does not match the file name "{{name}}"; name the file {{id}}-….yaml',
+      // Reported by the runner, which sees every file (runner.ts, duplicateIds).
+      duplicate: 'runbook id "{{id}}" is already defined in {{file}}',
+    },
+  },
   create(context) {
     return {
       end() {
@@ -23,13 +33,9 @@ export const idMatchesFile: Rule = {
         const name = baseName(context.file);
         const m = RUNBOOK_FILE.exec(name);
         if (!m) {
-          context.report({
-            path: ['id'],
-            severity: 'warning',
-            message: `file name "${name}" does not start with a runbook id, so list, show and run will not find it; name the file ${id}-….yaml`,
-          });
+          context.report({ path: ['id'], severity: 'warning', messageId: 'noId', data: { name, id } });
         } else if (m[1] !== id) {
-          context.report({ path: ['id'], message: `id "${id}" does not match the file name "${name}"; name the file ${id}-….yaml` });
+          context.report({ path: ['id'], messageId: 'mismatch', data: { id, name } });
         }
       },
     };

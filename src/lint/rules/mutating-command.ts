@@ -4,14 +4,18 @@
 import { readStepFindings } from '../commands.js';
 import type { Rule } from '../types.js';
 
-export const mutatingCommand: Rule = {
-  meta: { id: 'mutating-command', description: 'a run command that changes something is declared effect: write', severity: 'error' },
+export const mutatingCommand: Rule<'write'> = {
+  meta: {
+    id: 'mutating-command',
+    description: 'a run command that changes something is declared effect: write',
+    severity: 'error',
+    messages: { write: '"{{what}}" changes the system, but step "{{id}}" is declared effect: read; declare effect: write so it runs only after approval' },
+  },
   create(context) {
     return {
       step({ step, path }) {
         for (const { finding, path: at, offset } of readStepFindings(step, path, 'write')) {
-          const message = `"${finding.what}" changes the system, but step "${step.id}" is declared effect: read; declare effect: write so it runs only after approval`;
-          context.report({ path: at, offset, message });
+          context.report({ path: at, offset, length: finding.word.value.length, messageId: 'write', data: { what: finding.what, id: step.id } });
         }
       },
     };

@@ -16,8 +16,19 @@ function reason(e: unknown): string {
   return tail.charAt(0).toLowerCase() + tail.slice(1);
 }
 
-export const paramPattern: Rule = {
-  meta: { id: 'param-pattern', description: 'param patterns compile and match their defaults; params used in commands have a pattern', severity: 'error' },
+export const paramPattern: Rule<'invalidPattern' | 'defaultMismatch' | 'missingPattern'> = {
+  meta: {
+    id: 'param-pattern',
+    description: 'param patterns compile and match their defaults; params used in commands have a pattern',
+    severity: 'error',
+    // Patterns and defaults are quoted as JSON strings, so a backslash reads as it is written.
+    messages: {
+      invalidPattern: 'pattern {{pattern}} of param "{{name}}" is not a valid regular expression: {{reason}}',
+      defaultMismatch: 'default {{value}} of param "{{name}}" does not match its pattern {{pattern}}',
+      missingPattern:
+        'param "{{name}}" is used in a run command (at {{line}}) but has no pattern; add one so a value cannot become extra arguments or options',
+    },
+  },
   create(context) {
     return {
       param({ name, param, path }) {
@@ -26,14 +37,12 @@ export const paramPattern: Rule = {
         try {
           re = compileParamPattern(param.pattern);
         } catch (e) {
-          context.report({ path: [...path, 'pattern'], message: `pattern ${JSON.stringify(param.pattern)} of param "${name}" is not a valid regular expression: ${reason(e)}` });
+          context.report({ path: [...path, 'pattern'], messageId: 'invalidPattern', data: { pattern: JSON.stringify(param.pattern), name, reason: reason(e) } });
           return;
         }
         if (param.default !== undefined && !re.test(String(param.default))) {
-          context.report({
-            path: [...path, 'default'],
-            message: `default ${JSON.stringify(String(param.default))} of param "${name}" does not match its pattern ${JSON.stringify(param.pattern)}`,
-          });
+          const data = { value: JSON.stringify(String(param.default)), name, pattern: JSON.stringify(param.pattern) };
+          context.report({ path: [...path, 'default'], messageId: 'defaultMismatch', data });
         }
       },
       end() {
@@ -49,12 +58,7 @@ export const paramPattern: Rule = {
           const use = used.get(p.name);
           if (!use || typeof p.param.pattern === 'string') continue;
           const at = context.position(use.path);
-          context.report({
-            path: p.path,
-            on: 'key',
-            severity: 'warning',
-            message: `param "${p.name}" is used in a run command (at ${at.line}) but has no pattern; add one so a value cannot become extra arguments or options`,
-          });
+          context.report({ path: p.path, on: 'key', severity: 'warning', messageId: 'missingPattern', data: { name: p.name, line: at.line } });
         }
       },
     };

@@ -6,8 +6,7 @@ import { suggest } from '../../runbook/schema.js';
 import type { CelReference } from '../cel.js';
 import { celReferences } from '../cel.js';
 import { visibility, type ExpressionNode } from '../model.js';
-import type { RuleContext } from '../types.js';
-import type { Rule } from '../types.js';
+import type { Rule, RuleContext } from '../types.js';
 
 const ROOTS = ['params', 'steps', 'env', 'clock', 'result'];
 const STEP_FIELDS = ['result', 'status'];
@@ -24,6 +23,7 @@ function hyphenatedStepRefs(text: string): Array<{ id: string; start: number; en
   return out;
 }
 
+/** The tail of an "unknown …" message: a suggestion, or what is declared. */
 function didYouMean(name: string, known: string[], noun: string): string {
   const hint = suggest(name, known);
   if (hint) return `; did you mean "${hint}"?`;
@@ -31,10 +31,29 @@ function didYouMean(name: string, known: string[], noun: string): string {
   return known.length <= 8 ? `; declared ${noun}: ${known.join(', ')}` : '';
 }
 
-function check(context: RuleContext, node: ExpressionNode, ref: CelReference): void {
+type MessageId = keyof typeof messages;
+
+const messages = {
+  unknownParam: 'unknown parameter "{{name}}" in {{written}}{{hint}}',
+  unknownStep: 'unknown step "{{id}}" in {{written}}{{hint}}',
+  readsOwnResult: 'step "{{id}}" reads its own result through steps.{{id}}; write result instead',
+  ownResultOutsideExpect:
+    'step "{{id}}" cannot read its own result in {{field}}; steps.<id> is for earlier steps (result is available in expect and until.condition)',
+  otherOption:
+    'step "{{id}}" (at {{defined}}) belongs to {{owner}}, which does not run with {{reader}}; an option may read detect and triage steps and its own earlier steps',
+  notYetRun:
+    'step "{{id}}" (at {{defined}}, in {{owner}}) has not run yet when this {{field}} of {{reader}} is evaluated; only steps that run earlier can be read',
+  unknownStepField: 'unknown field "{{field}}" in steps.{{id}}.{{field}}; a step has result and status',
+  resultOutsideExpect: '"result" is only defined in expect and until.condition, not in {{field}}; read an earlier step with steps.<id>.result',
+  unknownClockField: `unknown field "{{field}}" in clock.{{field}}; clock has ${CLOCK_FIELDS.join(', ')}`,
+  unknownRoot: 'unknown variable "{{name}}"{{hint}}; expressions can read {{allowed}}',
+  hyphenatedId: 'CEL reads "steps.{{id}}" as a subtraction; write steps["{{id}}"] for an id with "-"',
+} as const;
+
+function check(context: RuleContext<MessageId>, node: ExpressionNode, ref: CelReference): void {
   const { model } = context;
-  const at = (offset: number) => node.offset + offset;
-  const report = (offset: number, message: string) => context.report({ path: node.path, offset: at(offset), message });
+  const report = (segment: { offset: number; name: string }, messageId: MessageId, data: Record<string, string>) =>
+    context.report({ path: node.path, offset: node.offset + segment.offset, length: segment.name.length, messageId, data });
   const { root, path } = ref;
   const written = [root.name, ...path.map((s) => s.name)].slice(0, 2).join('.');
 
@@ -44,7 +63,7 @@ function check(context: RuleContext, node: ExpressionNode, ref: CelReference): v
       if (!name) return;
       const declared = model.params.map((p) => p.name);
       if (!declared.includes(name.name)) {
-        report(name.offset, `unknown parameter "${name.name}" in ${written}${didYouMean(name.name, declared, 'params')}`);
+        report(name, 'unknownParam', { name: name.name, written, hint: didYouMean(name.name, declared, 'params') });
       }
       return;
     }
@@ -53,45 +72,32 @@ function check(context: RuleContext, node: ExpressionNode, ref: CelReference): v
       if (!id) return;
       const target = model.stepsById.get(id.name);
       if (!target) {
-        report(id.offset, `unknown step "${id.name}" in ${written}${didYouMean(id.name, [...model.stepsById.keys()], 'steps')}`);
+        report(id, 'unknownStep', { id: id.name, written, hint: didYouMean(id.name, [...model.stepsById.keys()], 'steps') });
         return;
       }
       const seen = visibility(target, node.scope);
       const where = context.position([...target.path, 'id']);
       const defined = `${where.line}:${where.column}`;
       if (seen === 'self') {
-        report(
-          id.offset,
-          node.scope.allowResult
-            ? `step "${id.name}" reads its own result through steps.${id.name}; write result instead`
-            : `step "${id.name}" cannot read its own result in ${node.field}; steps.<id> is for earlier steps (result is available in expect and until.condition)`,
-        );
+        if (node.scope.allowResult) report(id, 'readsOwnResult', { id: id.name });
+        else report(id, 'ownResultOutsideExpect', { id: id.name, field: node.field });
       } else if (seen === 'other-option') {
-        report(
-          id.offset,
-          `step "${id.name}" (at ${defined}) belongs to ${target.where}, which does not run with ${node.scope.optionId ? `option "${node.scope.optionId}"` : node.scope.describe}; an option may read detect and triage steps and its own earlier steps`,
-        );
+        const reader = node.scope.optionId ? `option "${node.scope.optionId}"` : node.scope.describe;
+        report(id, 'otherOption', { id: id.name, defined, owner: target.where, reader });
       } else if (seen === 'later') {
-        report(
-          id.offset,
-          `step "${id.name}" (at ${defined}, in ${target.where}) has not run yet when this ${node.field} of ${node.scope.describe} is evaluated; only steps that run earlier can be read`,
-        );
+        report(id, 'notYetRun', { id: id.name, defined, owner: target.where, field: node.field, reader: node.scope.describe });
       } else {
         const field = path[1];
-        if (field && !STEP_FIELDS.includes(field.name)) {
-          report(field.offset, `unknown field "${field.name}" in steps.${id.name}.${field.name}; a step has result and status`);
-        }
+        if (field && !STEP_FIELDS.includes(field.name)) report(field, 'unknownStepField', { field: field.name, id: id.name });
       }
       return;
     }
     case 'result':
-      if (!node.scope.allowResult) {
-        report(root.offset, `"result" is only defined in expect and until.condition, not in ${node.field}; read an earlier step with steps.<id>.result`);
-      }
+      if (!node.scope.allowResult) report(root, 'resultOutsideExpect', { field: node.field });
       return;
     case 'clock': {
       const field = path[0];
-      if (field && !CLOCK_FIELDS.includes(field.name)) report(field.offset, `unknown field "${field.name}" in clock.${field.name}; clock has ${CLOCK_FIELDS.join(', ')}`);
+      if (field && !CLOCK_FIELDS.includes(field.name)) report(field, 'unknownClockField', { field: field.name });
       return;
     }
     case 'env':
@@ -99,13 +105,13 @@ function check(context: RuleContext, node: ExpressionNode, ref: CelReference): v
     default: {
       const allowed = node.scope.allowResult ? 'params, steps, env, clock and result' : 'params, steps, env and clock';
       const hint = suggest(root.name, ROOTS);
-      report(root.offset, `unknown variable "${root.name}"${hint ? `; did you mean "${hint}"?` : ''}; expressions can read ${allowed}`);
+      report(root, 'unknownRoot', { name: root.name, hint: hint ? `; did you mean "${hint}"?` : '', allowed });
     }
   }
 }
 
-export const references: Rule = {
-  meta: { id: 'references', description: 'expressions read declared params, earlier steps, and only known variables', severity: 'error' },
+export const references: Rule<MessageId> = {
+  meta: { id: 'references', description: 'expressions read declared params, earlier steps, and only known variables', severity: 'error', messages },
   create(context) {
     return {
       expression(node) {
@@ -113,11 +119,7 @@ export const references: Rule = {
         // `steps.count - 1` is arithmetic (on a non-number, but that is the evaluator's business).
         const hyphens = hyphenatedStepRefs(node.text).filter((h) => context.model.stepsById.has(h.id) || /-\s*[a-z]/.test(node.text.slice(h.start, h.end)));
         for (const h of hyphens) {
-          context.report({
-            path: node.path,
-            offset: node.offset + h.start,
-            message: `CEL reads "steps.${h.id}" as a subtraction; write steps["${h.id}"] for an id with "-"`,
-          });
+          context.report({ path: node.path, offset: node.offset + h.start, length: h.end - h.start, messageId: 'hyphenatedId', data: { id: h.id } });
         }
         for (const ref of celReferences(node.parsed.ast)) {
           if (hyphens.some((h) => ref.root.offset >= h.start && ref.root.offset < h.end)) continue;

@@ -4,20 +4,24 @@ import type { Rule } from '../types.js';
 
 const ACTIONS = ['run', 'check', 'manual', 'message'] as const;
 
-export const stepAction: Rule = {
-  meta: { id: 'step-action', description: 'every step has exactly one of run, check, manual, message', severity: 'error' },
+export const stepAction: Rule<'noAction' | 'twoActions'> = {
+  meta: {
+    id: 'step-action',
+    description: 'every step has exactly one of run, check, manual, message',
+    severity: 'error',
+    messages: {
+      noAction: 'step "{{id}}" has no action; give it exactly one of run, check, manual, message',
+      twoActions: 'step "{{id}}" has both {{first}} and {{second}}; a step has exactly one of run, check, manual, message (split it into two steps)',
+    },
+  },
   create(context) {
     return {
       step({ step, path }) {
         const present = ACTIONS.filter((a) => step[a] !== undefined);
         if (present.length === 0) {
-          context.report({ path, message: `step "${step.id}" has no action; give it exactly one of run, check, manual, message` });
+          context.report({ path, messageId: 'noAction', data: { id: step.id } });
         } else if (present.length > 1) {
-          context.report({
-            path: [...path, present[1]!],
-            on: 'key',
-            message: `step "${step.id}" has both ${present[0]} and ${present[1]}; a step has exactly one of run, check, manual, message (split it into two steps)`,
-          });
+          context.report({ path: [...path, present[1]!], on: 'key', messageId: 'twoActions', data: { id: step.id, first: present[0]!, second: present[1]! } });
         }
       },
     };

@@ -9,8 +9,16 @@ interface Definition {
   path: DocPath;
 }
 
-export const uniqueIds: Rule = {
-  meta: { id: 'unique-ids', description: 'step, triage case and option ids are unique in the runbook', severity: 'error' },
+export const uniqueIds: Rule<'duplicate' | 'usedByOtherKind'> = {
+  meta: {
+    id: 'unique-ids',
+    description: 'step, triage case and option ids are unique in the runbook',
+    severity: 'error',
+    messages: {
+      duplicate: '{{kind}} id "{{id}}" is already defined at {{where}}',
+      usedByOtherKind: '{{kind}} id "{{id}}" is already used by the {{firstKind}} at {{where}}; ids are unique across steps, triage cases and options',
+    },
+  },
   create(context) {
     const byId = new Map<string, Definition[]>();
     const add = (id: unknown, kind: Definition['kind'], owner: DocPath) => {
@@ -32,13 +40,8 @@ export const uniqueIds: Rule = {
           const first = placed[0]!;
           const where = `${first.at.line}:${first.at.column}`;
           for (const { d } of placed.slice(1)) {
-            context.report({
-              path: d.path,
-              message:
-                first.d.kind === d.kind
-                  ? `${d.kind} id "${d.id}" is already defined at ${where}`
-                  : `${d.kind} id "${d.id}" is already used by the ${first.d.kind} at ${where}; ids are unique across steps, triage cases and options`,
-            });
+            if (first.d.kind === d.kind) context.report({ path: d.path, messageId: 'duplicate', data: { kind: d.kind, id: d.id, where } });
+            else context.report({ path: d.path, messageId: 'usedByOtherKind', data: { kind: d.kind, id: d.id, firstKind: first.d.kind, where } });
           }
         }
       },

@@ -2,8 +2,16 @@
 import { parseDuration } from '../duration.js';
 import type { Rule } from '../types.js';
 
-export const untilTiming: Rule = {
-  meta: { id: 'until-timing', description: 'until.every is shorter than until.timeout', severity: 'error' },
+export const untilTiming: Rule<'zero' | 'notShorter'> = {
+  meta: {
+    id: 'until-timing',
+    description: 'until.every is shorter than until.timeout',
+    severity: 'error',
+    messages: {
+      zero: 'until.every "{{every}}" must be longer than 0; poll every few seconds, e.g. 30s',
+      notShorter: 'until.every "{{every}}" is not shorter than until.timeout "{{timeout}}"; the condition would be checked at most once',
+    },
+  },
   create(context) {
     return {
       step({ step, path }) {
@@ -12,14 +20,9 @@ export const untilTiming: Rule = {
         const every = parseDuration(until.every);
         const timeout = parseDuration(until.timeout);
         if (every === undefined || timeout === undefined) return;
-        if (every === 0) {
-          context.report({ path: [...path, 'until', 'every'], message: `until.every "${until.every}" must be longer than 0; poll every few seconds, e.g. 30s` });
-        } else if (every >= timeout) {
-          context.report({
-            path: [...path, 'until', 'every'],
-            message: `until.every "${until.every}" is not shorter than until.timeout "${until.timeout}"; the condition would be checked at most once`,
-          });
-        }
+        const at = [...path, 'until', 'every'];
+        if (every === 0) context.report({ path: at, messageId: 'zero', data: { every: until.every } });
+        else if (every >= timeout) context.report({ path: at, messageId: 'notShorter', data: { every: until.every, timeout: until.timeout } });
       },
     };
   },

@@ -19,8 +19,15 @@ function isTyped(text: string): boolean {
   return false;
 }
 
-export const untypedValue: Rule = {
-  meta: { id: 'untyped-value', description: "step results interpolated into writes are typed (int(), double(), bool())", severity: 'error' },
+export const untypedValue: Rule<'untyped'> = {
+  meta: {
+    id: 'untyped-value',
+    description: 'step results interpolated into writes are typed (int(), double(), bool())',
+    severity: 'error',
+    messages: {
+      untyped: '"{{text}}" comes from a step\'s result and reaches write step "{{id}}" as text; convert it (int(…), double(…), bool(…)) so a value of another shape stops the step',
+    },
+  },
   create(context) {
     const catalog = context.catalog;
     return {
@@ -37,11 +44,7 @@ export const untypedValue: Rule = {
         const declared = input ? schema?.properties?.[input]?.type : undefined;
         const types = declared === undefined ? [] : [declared].flat();
         if (types.length && types.every((t) => t === 'integer' || t === 'number' || t === 'boolean')) return;
-        context.report({
-          path: node.path,
-          offset: node.offset,
-          message: `"${node.text}" comes from a step's result and reaches write step "${self.id}" as text; convert it (int(…), double(…), bool(…)) so a value of another shape stops the step`,
-        });
+        context.report({ path: node.path, offset: node.offset, length: node.text.length, messageId: 'untyped', data: { text: node.text, id: self.id } });
       },
     };
   },

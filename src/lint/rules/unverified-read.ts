@@ -3,14 +3,20 @@
 import { readStepFindings } from '../commands.js';
 import type { Rule } from '../types.js';
 
-export const unverifiedRead: Rule = {
-  meta: { id: 'unverified-read', description: 'programs in a read step are ones oncall knows to only read', severity: 'warning' },
+export const unverifiedRead: Rule<'unverified'> = {
+  meta: {
+    id: 'unverified-read',
+    description: 'programs in a read step are ones oncall knows to only read',
+    severity: 'warning',
+    messages: {
+      unverified: '"{{what}}" is not a program oncall knows to only read; step "{{id}}" runs it on the runbook\'s word (declare effect: write to have it approved)',
+    },
+  },
   create(context) {
     return {
       step({ step, path }) {
         for (const { finding, path: at, offset } of readStepFindings(step, path, 'unverified')) {
-          const message = `"${finding.what}" is not a program oncall knows to only read; step "${step.id}" runs it on the runbook's word (declare effect: write to have it approved)`;
-          context.report({ path: at, offset, message });
+          context.report({ path: at, offset, length: finding.word.value.length, messageId: 'unverified', data: { what: finding.what, id: step.id } });
         }
       },
     };

@@ -1,11 +1,12 @@
 import { expressionSyntax } from '../../../src/lint/rules/expression-syntax.js';
-import { doc, ruleTests } from '../helpers.js';
+import { doc, ruleTester } from '../helpers.js';
 
 describe('expression-syntax', () => {
-  ruleTests(expressionSyntax, [
-    {
-      name: 'valid conditions and interpolations',
-      document: doc(`
+  ruleTester(expressionSyntax, {
+    valid: [
+      {
+        name: 'valid conditions and interpolations',
+        document: doc(`
 stages:
   detect:
     steps:
@@ -18,11 +19,12 @@ stages:
     steps:
       - { id: b, manual: "\${{ steps.a.result.exitCode * 2 }} pods" }
 `),
-      errors: [],
-    },
-    {
-      name: 'the column points inside the condition',
-      document: doc(`
+      },
+    ],
+    invalid: [
+      {
+        name: 'the column points inside the condition',
+        document: doc(`
 stages:
   detect:
     steps:
@@ -31,22 +33,30 @@ stages:
         when: steps.a.result.x ++ 1
   resolve: {}
 `),
-      errors: [{ line: 10, column: 33, message: 'invalid when "steps.a.result.x ++ 1": unexpected "+"' }],
-    },
-    {
-      name: 'an unfinished interpolation in a double-quoted string, after an escape',
-      document: doc(`
+        errors: [
+          {
+            line: 10,
+            column: 33,
+            messageId: 'invalid',
+            data: { what: 'when', text: 'steps.a.result.x ++ 1', reason: 'unexpected "+"' },
+            message: 'invalid when "steps.a.result.x ++ 1": unexpected "+"',
+          },
+        ],
+      },
+      {
+        name: 'an unfinished interpolation in a double-quoted string, after an escape',
+        document: doc(`
 stages:
   detect: {}
   resolve:
     steps:
       - { id: b, manual: "say \\"hi\\" \${{ steps.a.result > }} now" }
 `),
-      errors: [{ line: 9, column: 58, message: 'invalid interpolation "steps.a.result >": the expression ends too early' }],
-    },
-    {
-      name: 'a condition inside a block scalar',
-      document: doc(`
+        errors: [{ line: 9, column: 58, messageId: 'invalid', data: { what: 'interpolation', text: 'steps.a.result >', reason: 'the expression ends too early' } }],
+      },
+      {
+        name: 'a condition inside a block scalar',
+        document: doc(`
 stages:
   detect: {}
   mitigate:
@@ -59,11 +69,18 @@ stages:
         steps: []
   resolve: {}
 `),
-      errors: [{ line: 13, column: 26, message: 'unexpected "=" (compare with ==)' }],
-    },
-    {
-      name: 'until.condition, triage case when, unterminated and empty interpolations, ${{ }} around a condition',
-      document: doc(`
+        errors: [
+          {
+            line: 13,
+            column: 26,
+            messageId: 'invalid',
+            data: { what: 'recommend', text: 'steps.a.result.x > 1 && steps.b.result = 2', reason: 'unexpected "=" (compare with ==)' },
+          },
+        ],
+      },
+      {
+        name: 'until.condition, triage case when, unterminated and empty interpolations, ${{ }} around a condition',
+        document: doc(`
 stages:
   detect:
     steps:
@@ -76,13 +93,36 @@ stages:
       - { id: c, title: C, when: "steps.a.result.x &" }
   resolve: {}
 `),
-      errors: [
-        { line: 9, column: 18, message: 'empty interpolation' },
-        { line: 9, column: 29, message: 'unterminated "${{"' },
-        { line: 10, column: 40, message: 'invalid until.condition "result.x >"' },
-        { line: 11, column: 17, message: 'expect is a CEL expression already; drop the ${{ }} around it' },
-        { line: 14, column: 52, message: 'unexpected "&" (use &&)' },
-      ],
-    },
-  ]);
+        errors: [
+          { line: 9, column: 18, messageId: 'empty', message: 'empty interpolation "${{ }}"; put an expression inside, e.g. ${{ params.namespace }}' },
+          { line: 9, column: 29, messageId: 'unterminated', message: 'unterminated "${{": close the interpolation with "}}"' },
+          { line: 10, column: 40, messageId: 'invalid', data: { what: 'until.condition', text: 'result.x >', reason: 'the expression ends too early' } },
+          { line: 11, column: 17, messageId: 'wrappedCondition', data: { field: 'expect' }, message: 'expect is a CEL expression already; drop the ${{ }} around it' },
+          { line: 14, column: 52, messageId: 'invalid', data: { what: 'when', text: 'steps.a.result.x &', reason: 'unexpected "&" (use &&)' } },
+        ],
+      },
+      {
+        name: 'a long expression is shortened in the message, on one line',
+        document: doc(`
+stages:
+  detect:
+    steps:
+      - id: a
+        manual: x
+        when: |
+          steps.a.result.count > 1000 && steps.a.result.count < 2000 &&
+          steps.a.result.name = "x"
+  resolve: {}
+`),
+        errors: [
+          {
+            line: 12,
+            column: 31,
+            messageId: 'invalid',
+            data: { what: 'when', text: 'steps.a.result.count > 1000 && steps.a.result.c…', reason: 'unexpected "=" (compare with ==)' },
+          },
+        ],
+      },
+    ],
+  });
 });

@@ -1,11 +1,12 @@
 import { highRiskWrite } from '../../../src/lint/rules/high-risk-write.js';
-import { doc, ruleTests } from '../helpers.js';
+import { doc, ruleTester } from '../helpers.js';
 
 describe('high-risk-write', () => {
-  ruleTests(highRiskWrite, [
-    {
-      name: 'highRisk on a write step',
-      document: doc(`
+  ruleTester(highRiskWrite, {
+    valid: [
+      {
+        name: 'highRisk on a write step',
+        document: doc(`
 stages:
   detect: {}
   mitigate:
@@ -20,11 +21,12 @@ stages:
             confirm: cache
   resolve: {}
 `),
-      errors: [],
-    },
-    {
-      name: 'highRisk on a read step',
-      document: doc(`
+      },
+    ],
+    invalid: [
+      {
+        name: 'highRisk on a read step',
+        document: doc(`
 stages:
   detect:
     steps:
@@ -34,18 +36,27 @@ stages:
         highRisk: true
   resolve: {}
 `),
-      errors: [{ line: 11, column: 9, message: 'highRisk is only allowed on write steps, and step "look" is effect: read' }],
-    },
-    {
-      name: 'highRisk on a manual step',
-      document: doc(`
+        errors: [
+          {
+            line: 11,
+            column: 9,
+            messageId: 'notWrite',
+            data: { id: 'look', effect: 'read' },
+            message: 'highRisk is only allowed on write steps, and step "look" is effect: read; remove highRisk or declare effect: write',
+          },
+        ],
+      },
+      {
+        name: 'highRisk on a manual step',
+        document: doc(`
 stages:
   detect:
     steps:
       - { id: by-hand, manual: Failover in the console, highRisk: true }
   resolve: {}
 `),
-      errors: [{ line: 8, column: 57, message: 'step "by-hand" declares no effect' }],
-    },
-  ]);
+        errors: [{ line: 8, column: 57, messageId: 'noEffect', data: { id: 'by-hand' } }],
+      },
+    ],
+  });
 });

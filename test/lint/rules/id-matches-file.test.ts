@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { lintTexts } from '../../../src/lint/runner.js';
 import { idMatchesFile, RUNBOOK_FILE } from '../../../src/lint/rules/id-matches-file.js';
 import { listRunbookFiles } from '../../../src/runbook/registry.js';
-import { doc, ruleTests } from '../helpers.js';
+import { doc, ruleTester } from '../helpers.js';
 
 // HEADER's id is INC-100, at 1:5.
 const body = doc(`
@@ -14,30 +14,44 @@ stages:
 `);
 
 describe('id-matches-file', () => {
-  ruleTests(idMatchesFile, [
-    { name: 'file name starts with the id', file: 'runbooks/INC-100-checkout-latency.yaml', document: body, errors: [] },
-    { name: 'file name is just the id', file: 'INC-100.yml', document: body, errors: [] },
-    {
-      name: 'file name starts with another id',
-      file: 'runbooks/INC-002-x.yaml',
-      document: body,
-      errors: [{ line: 1, column: 5, severity: 'error', message: 'id "INC-100" does not match the file name "INC-002-x.yaml"; name the file INC-100-….yaml' }],
-    },
-    {
-      name: 'a longer number is another id',
-      file: 'INC-1000-x.yaml',
-      document: body,
-      errors: [{ line: 1, column: 5, severity: 'error', message: 'does not match the file name "INC-1000-x.yaml"' }],
-    },
-    {
-      name: 'file name without an id',
-      file: 'runbooks/SEC.yaml',
-      document: body,
-      errors: [{ line: 1, column: 5, severity: 'warning', message: 'file name "SEC.yaml" does not start with a runbook id, so list, show and run will not find it; name the file INC-100-….yaml' }],
-    },
-    { name: 'lower-case id in the file name', file: 'inc-100-x.yaml', document: body, errors: [{ line: 1, column: 5, severity: 'warning' }] },
-    { name: 'upper-case extension', file: 'INC-100-x.YAML', document: body, errors: [{ line: 1, column: 5, severity: 'warning' }] },
-  ]);
+  const noId = (name: string) => ({ line: 1, column: 5, severity: 'warning' as const, messageId: 'noId' as const, data: { name, id: 'INC-100' } });
+  ruleTester(idMatchesFile, {
+    valid: [
+      { name: 'file name starts with the id', file: 'runbooks/INC-100-checkout-latency.yaml', document: body },
+      { name: 'file name is just the id', file: 'INC-100.yml', document: body },
+    ],
+    invalid: [
+      {
+        name: 'file name starts with another id',
+        file: 'runbooks/INC-002-x.yaml',
+        document: body,
+        errors: [
+          {
+            line: 1,
+            column: 5,
+            messageId: 'mismatch',
+            data: { id: 'INC-100', name: 'INC-002-x.yaml' },
+            message: 'id "INC-100" does not match the file name "INC-002-x.yaml"; name the file INC-100-….yaml',
+          },
+        ],
+      },
+      {
+        name: 'a longer number is another id',
+        file: 'INC-1000-x.yaml',
+        document: body,
+        errors: [{ line: 1, column: 5, messageId: 'mismatch', data: { id: 'INC-100', name: 'INC-1000-x.yaml' } }],
+      },
+      {
+        name: 'file name without an id',
+        file: 'runbooks/SEC.yaml',
+        document: body,
+        errors: [{ ...noId('SEC.yaml'), message: 'file name "SEC.yaml" does not start with a runbook id, so list, show and run will not find it; name the file INC-100-….yaml' }],
+      },
+      { name: 'lower-case id in the file name', file: 'inc-100-x.yaml', document: body, errors: [noId('inc-100-x.yaml')] },
+      { name: 'upper-case extension', file: 'INC-100-x.YAML', document: body, errors: [noId('INC-100-x.YAML')] },
+    ],
+    exercisedElsewhere: { duplicate: 'two runbooks with the same id (below): the runner checks it across files' },
+  });
 
   test('a process file is not a runbook: no rule runs on it', async () => {
     const r = await lintTexts([{ file: 'runbooks/process.yaml', text: 'kind: process\nseverities: []\n' }], { catalog: null, rules: [idMatchesFile] });
@@ -56,6 +70,8 @@ describe('id-matches-file', () => {
       ['runbooks/INC-100-b.yaml', ['1:5 error runbook id "INC-100" is already defined in runbooks/INC-100-a.yaml [id-matches-file]']],
       ['runbooks/INC-101-c.yaml', []],
     ]);
+    const d = r.files[1]!.diagnostics[0]!;
+    expect([d.messageId, d.data, d.path]).toEqual(['duplicate', { id: 'INC-100', file: 'runbooks/INC-100-a.yaml' }, ['id']]);
     expect([r.errorCount, r.warningCount]).toEqual([1, 0]);
   });
 

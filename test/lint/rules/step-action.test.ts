@@ -1,11 +1,12 @@
 import { stepAction } from '../../../src/lint/rules/step-action.js';
-import { doc, ruleTests } from '../helpers.js';
+import { doc, ruleTester } from '../helpers.js';
 
 describe('step-action', () => {
-  ruleTests(stepAction, [
-    {
-      name: 'one action per step',
-      document: doc(`
+  ruleTester(stepAction, {
+    valid: [
+      {
+        name: 'one action per step',
+        document: doc(`
 stages:
   detect:
     steps:
@@ -14,11 +15,12 @@ stages:
       - { id: c, message: { channel: "#ops", text: hi } }
   resolve: {}
 `),
-      errors: [],
-    },
-    {
-      name: 'a step without an action',
-      document: doc(`
+      },
+    ],
+    invalid: [
+      {
+        name: 'a step without an action',
+        document: doc(`
 stages:
   detect:
     steps:
@@ -26,11 +28,11 @@ stages:
         title: Nothing to do
   resolve: {}
 `),
-      errors: [{ line: 8, column: 9, message: 'step "nothing" has no action; give it exactly one of run, check, manual, message' }],
-    },
-    {
-      name: 'two actions: points at the second',
-      document: doc(`
+        errors: [{ line: 8, column: 9, messageId: 'noAction', data: { id: 'nothing' }, message: 'step "nothing" has no action; give it exactly one of run, check, manual, message' }],
+      },
+      {
+        name: 'two actions: points at the second',
+        document: doc(`
 stages:
   detect:
     steps:
@@ -40,7 +42,8 @@ stages:
         manual: Also look at the dashboard
   resolve: {}
 `),
-      errors: [{ line: 11, column: 9, message: 'step "both" has both run and manual' }],
-    },
-  ]);
+        errors: [{ line: 11, column: 9, messageId: 'twoActions', data: { id: 'both', first: 'run', second: 'manual' } }],
+      },
+    ],
+  });
 });

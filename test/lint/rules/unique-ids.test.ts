@@ -1,11 +1,12 @@
 import { uniqueIds } from '../../../src/lint/rules/unique-ids.js';
-import { doc, ruleTests } from '../helpers.js';
+import { doc, ruleTester } from '../helpers.js';
 
 describe('unique-ids', () => {
-  ruleTests(uniqueIds, [
-    {
-      name: 'distinct ids are fine',
-      document: doc(`
+  ruleTester(uniqueIds, {
+    valid: [
+      {
+        name: 'distinct ids are fine',
+        document: doc(`
 stages:
   detect:
     steps:
@@ -16,11 +17,12 @@ stages:
       - id: b
         manual: b
 `),
-      errors: [],
-    },
-    {
-      name: 'a step id defined twice points at the first',
-      document: doc(`
+      },
+    ],
+    invalid: [
+      {
+        name: 'a step id defined twice points at the first',
+        document: doc(`
 stages:
   detect:
     steps:
@@ -30,11 +32,11 @@ stages:
         manual: b
   resolve: {}
 `),
-      errors: [{ line: 10, column: 13, message: 'step id "scale" is already defined at 8:13' }],
-    },
-    {
-      name: 'ids are unique across stages, in file order even when stages are not in run order',
-      document: doc(`
+        errors: [{ line: 10, column: 13, messageId: 'duplicate', data: { kind: 'step', id: 'scale', where: '8:13' }, message: 'step id "scale" is already defined at 8:13' }],
+      },
+      {
+        name: 'ids are unique across stages, in file order even when stages are not in run order',
+        document: doc(`
 stages:
   resolve:
     steps:
@@ -45,11 +47,11 @@ stages:
       - id: check
         manual: b
 `),
-      errors: [{ line: 12, column: 13, message: 'step id "check" is already defined at 8:13' }],
-    },
-    {
-      name: 'an option id may not reuse a step id',
-      document: doc(`
+        errors: [{ line: 12, column: 13, messageId: 'duplicate', data: { kind: 'step', id: 'check', where: '8:13' } }],
+      },
+      {
+        name: 'an option id may not reuse a step id',
+        document: doc(`
 stages:
   detect:
     steps:
@@ -62,11 +64,19 @@ stages:
         steps: []
   resolve: {}
 `),
-      errors: [{ line: 12, column: 13, message: 'option id "restart" is already used by the step at 8:13' }],
-    },
-    {
-      name: 'triage case ids share the namespace, and steps of two options too',
-      document: doc(`
+        errors: [
+          {
+            line: 12,
+            column: 13,
+            messageId: 'usedByOtherKind',
+            data: { kind: 'option', id: 'restart', firstKind: 'step', where: '8:13' },
+            message: 'option id "restart" is already used by the step at 8:13; ids are unique across steps, triage cases and options',
+          },
+        ],
+      },
+      {
+        name: 'triage case ids share the namespace, and steps of two options too',
+        document: doc(`
 stages:
   detect: {}
   triage:
@@ -85,10 +95,11 @@ stages:
         steps: [{ id: go, manual: y }]
   resolve: {}
 `),
-      errors: [
-        { line: 11, column: 13, message: 'triage case id "hot" is already defined at 9:13' },
-        { line: 20, column: 23, message: 'step id "go" is already defined at 17:23' },
-      ],
-    },
-  ]);
+        errors: [
+          { line: 11, column: 13, messageId: 'duplicate', data: { kind: 'triage case', id: 'hot', where: '9:13' } },
+          { line: 20, column: 23, messageId: 'duplicate', data: { kind: 'step', id: 'go', where: '17:23' } },
+        ],
+      },
+    ],
+  });
 });

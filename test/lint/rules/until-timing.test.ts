@@ -1,5 +1,5 @@
 import { untilTiming } from '../../../src/lint/rules/until-timing.js';
-import { doc, ruleTests } from '../helpers.js';
+import { doc, ruleTester } from '../helpers.js';
 
 const withUntil = (every: string, timeout: string) =>
   doc(`
@@ -14,19 +14,31 @@ stages:
 `);
 
 describe('until-timing', () => {
-  ruleTests(untilTiming, [
-    { name: 'every shorter than timeout', document: withUntil('30s', '15m'), errors: [] },
-    { name: 'units are compared, not digits', document: withUntil('90s', '2m'), errors: [] },
-    {
-      name: 'every equal to timeout',
-      document: withUntil('15m', '15m'),
-      errors: [{ line: 12, column: 58, message: 'until.every "15m" is not shorter than until.timeout "15m"' }],
-    },
-    {
-      name: 'every longer than timeout',
-      document: withUntil('1h', '30m'),
-      errors: [{ line: 12, column: 58, message: 'until.every "1h" is not shorter than until.timeout "30m"' }],
-    },
-    { name: 'every of zero', document: withUntil('0s', '5m'), errors: [{ line: 12, column: 58, message: 'must be longer than 0' }] },
-  ]);
+  ruleTester(untilTiming, {
+    valid: [
+      { name: 'every shorter than timeout', document: withUntil('30s', '15m') },
+      { name: 'units are compared, not digits', document: withUntil('90s', '2m') },
+    ],
+    invalid: [
+      {
+        name: 'every equal to timeout',
+        document: withUntil('15m', '15m'),
+        errors: [
+          {
+            line: 12,
+            column: 58,
+            messageId: 'notShorter',
+            data: { every: '15m', timeout: '15m' },
+            message: 'until.every "15m" is not shorter than until.timeout "15m"; the condition would be checked at most once',
+          },
+        ],
+      },
+      {
+        name: 'every longer than timeout',
+        document: withUntil('1h', '30m'),
+        errors: [{ line: 12, column: 58, messageId: 'notShorter', data: { every: '1h', timeout: '30m' } }],
+      },
+      { name: 'every of zero', document: withUntil('0s', '5m'), errors: [{ line: 12, column: 58, messageId: 'zero', data: { every: '0s' } }] },
+    ],
+  });
 });

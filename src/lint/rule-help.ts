@@ -1,0 +1,23 @@
+// Generated from the tables of docs/lint.md by test/lint/rule-help.test.ts
+// (ONCALL_UPDATE_GOLDEN=1): edit the docs, not this file.
+export const RULE_HELP: Readonly<Record<string, string>> = {
+  "yaml-syntax": "the file is UTF-8 text (not binary), at most 1 MB, and parses as one YAML document with unique keys and collections nested at most 64 levels deep",
+  "schema": "the file matches its JSON Schema 2020-12 (`schemas/runbook.schema.json`, or `schemas/process.schema.json` for `kind: process`); errors point at the offending key or value, with \"did you mean\" for misspelt properties",
+  "internal": "lint itself failed on this file (a bug in oncall: please report it with the file); the other files' results stand",
+  "unique-ids": "step, triage case and option ids are unique across the runbook (\"step id \"scale\" is already defined at 41:7\")",
+  "step-action": "every step has exactly one of `run`, `check`, `manual`, `message`",
+  "references": "`params.x` is declared; `steps.y` ran earlier (detect → triage → triage cases → mitigate → options → communicate → resolve; an option sees detect/triage/mitigate steps and its own earlier steps, not other options'); `result` only in `expect`/`until.condition`; roots are `params`, `steps`, `env`, `clock`, `result`; `steps.id` fields are `result`/`status`; `steps.scale-up` (a subtraction in CEL) must be written `steps[\"scale-up\"]`",
+  "expression-syntax": "conditions (`when`, `expect`, `until.condition`, `recommend`, triage case `when`) and every `${{ }}` parse as CEL; the column points inside the string; unterminated/empty `${{ }}`; `${{ }}` around a condition",
+  "mutating-command": "a step declared `effect: read` runs a command the command model (`src/commands/`) knows to change something: a kubectl verb that is not a read verb, a redis command that Redis's command table does not flag `readonly`, a Kafka `--execute/--delete/--alter/--create`, an HTTP call with a method other than GET/HEAD or with a body, a SQL statement that is not SELECT/SHOW/EXPLAIN…, a local write (`rm`, `sed -i`, `tee FILE`, a redirection `> FILE`), through wrappers, loops, conditions, functions, substitutions and nested `bash -c '…'`. Points at the word that decides (the verb, the Redis command, the flag)",
+  "opaque-command": "a step declared `effect: read` runs something whose command cannot be known before it runs: `eval`, a command name from a variable, `\\| sh`, `sh -c \"$X\"`, `source`, `python -c`/`perl -e`/`node -e`, `awk` with `system()` or `print >`, a database shell reading statements from stdin, an option the model does not know before the command (`kubectl --new-flag get …`)",
+  "unverified-read": "(warning) a program the model does not know, in a step declared `effect: read`: it runs on the runbook's word, and a dry-run says so. The bundled runbooks have none",
+  "no-redis-keys": "`redis-cli … KEYS` (it blocks the server; use `--scan` or the `redis.prefixes` check)",
+  "unsafe-interpolation": "in a `shell: true` script, a `${{ }}` where even a variable is unsafe: arithmetic (`$(( ))`, `(( ))`, `let`, `[[ -eq ]]` operands), array subscripts, a command name, a here-document delimiter or a quoted here-document body, `eval`/`trap` arguments, a nested shell's script not in `'…'`; and the reserved names `ONCALL_V1…`",
+  "untyped-value": "a value computed from a step's result interpolated into a write step (`run` or `with`) without a conversion (`int()`, `uint()`, `double()`, `bool()`, `size()`): `KILL QUERY ${{ int(steps.q.result.lines[0]) }}`",
+  "shell-syntax": "a `run` string without `shell: true` has no pipes, redirections, `;`/`&&`/`||`/`&`, `$(…)`, backticks, `$VAR`, unquoted globs, `~`, comments or second lines; a warning when `shell: true` is not needed",
+  "param-pattern": "patterns compile (as the engine reads them: `^(?:pattern)$`), defaults match them; a warning for a param used in a `run` command without a pattern",
+  "check-inputs": "`check` names a known step type, the declared effect is the type's (http: by method), `with` matches the type's input schema (values that are `${{ }}` are not checked)",
+  "until-timing": "`until.every` is shorter than `until.timeout`",
+  "high-risk-write": "`highRisk` only on `effect: write` steps",
+  "id-matches-file": "`list`, `show` and `run` find a runbook by its file name (`<ID>.yaml` or `<ID>-<anything>.yaml`, e.g. `INC-007-consumer-lag.yaml`), so the name starts with the runbook's `id` (an error: `id \"INC-001\" does not match the file name \"INC-002-x.yaml\"`); a name without an id (`SEC.yaml`) is a warning, since those commands never see it; and two runbooks linted together do not share an id (an error on the later file, naming the first). `kind: process` files are exempt",
+};
