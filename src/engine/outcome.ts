@@ -1,0 +1,103 @@
+// What finished steps mean: the step-finished event and the scope entry
+// conditions read, the failure policy (which failures stop the run), and the
+// run's final outcome from the tallies. One module, so that "what counts as
+// resolved" is read in one place.
+import type { Step } from '../runbook/types.js';
+import { defined } from '../shared/defined.js';
+import { boundResult } from './bound.js';
+import { LocatedError, type StepState } from './scope.js';
+import { Stop, type Ctx, type Finished, type Ready, type RunCore, stepRef } from './core.js';
+import type { EngineEventBody, EventOf, Outcome, StepEffect, StepKind } from './events.js';
+
+export interface RunOutcome {
+  outcome: Outcome;
+  exitCode: number;
+  message: string;
+  /** The flag that would let a stopped run go on ("--approve STEP"). */
+  approveHint?: string;
+}
+
+/** Records how a step ended: in the scope, as an event, and in the tallies. */
+export function finish(
+  core: RunCore,
+  step: Step,
+  ctx: Ctx,
+  kind: StepKind,
+  effect: StepEffect,
+  f: Finished,
+  durationMs: number,
+  extra: Partial<EventOf<'step-finished'>> = {},
+): StepState {
+  // The result is data: kept whatever its value, unless there is none.
+  const result = f.result !== undefined ? { result: f.result } : {};
+  const state: StepState = { status: f.status, ...result };
+  core.scope.setStep(step.id, state);
+  core.emit({
+    type: 'step-finished',
+    ...stepRef(step.id, ctx),
+    kind,
+    effect,
+    status: f.status,
+    summary: f.summary,
+    durationMs,
+    attempts: f.attempts,
+    ...defined({ title: step.title, reason: f.reason, excerpt: f.excerpt, plan: f.plan, planError: f.planError }),
+    ...(f.result !== undefined ? { result: boundResult(f.result) } : {}),
+    ...extra,
+  } as EngineEventBody);
+  if (f.status === 'failed' && effect !== 'write') core.failedReads.push(step.id);
+  return state;
+}
+
+/** The failure policy: what a finished step means for the rest of the run. */
+export function policy(core: RunCore, r: Pick<Ready, 'step' | 'ctx' | 'effect'>, f: Finished): void {
+  if (f.status === 'interrupted') throw new Stop('interrupted', 130, `interrupted during "${r.step.id}"`);
+  if (f.status !== 'failed' || core.o.dryRun) return;
+  const what = `${r.effect === 'write' ? 'write ' : ''}step "${r.step.id}" failed: ${f.summary}`;
+  if (r.effect === 'write') throw new Stop('failed', 1, what);
+  switch (r.ctx.stage) {
+    case 'detect':
+    case 'triage':
+    case 'communicate':
+      return;
+    case 'resolve':
+      core.notVerified.push(r.step.id);
+      return;
+    case 'mitigate':
+      throw new Stop('failed', 1, what);
+  }
+}
+
+/** A walk that reached the end: rehearsed, resolved, or not verified. */
+export function finalOutcome(core: RunCore): RunOutcome {
+  if (core.o.dryRun) {
+    const unreachable = core.failedReads.length ? `; ${core.failedReads.length} read(s) failed or unreachable: ${core.failedReads.join(', ')}` : '';
+    return { outcome: 'rehearsed', exitCode: 0, message: `rehearsal complete: every stage walked, ${core.plannedWrites} write(s) shown and not run${unreachable}` };
+  }
+  if (core.notVerified.length) {
+    return { outcome: 'not-verified', exitCode: 1, message: `resolve not verified: ${core.notVerified.join(', ')} did not pass` };
+  }
+  return { outcome: 'resolved', exitCode: 0, message: 'resolved: every resolve check passed' };
+}
+
+/** A walk that threw: a Stop carries its outcome; anything else failed the run. */
+export function stoppedOutcome(e: unknown): RunOutcome {
+  if (e instanceof Stop) return { outcome: e.outcome, exitCode: e.exitCode, message: e.message, ...defined({ approveHint: e.approveHint }) };
+  return { outcome: 'failed', exitCode: 1, message: e instanceof LocatedError ? e.message : `internal error: ${(e as Error)?.message ?? e}` };
+}
+
+/** The run-finished event: resumable runs say how to continue. */
+export function runFinished(core: RunCore, r: RunOutcome): EngineEventBody {
+  const resumable = r.outcome === 'interrupted' || r.outcome === 'stopped' || r.outcome === 'failed';
+  const hint = r.approveHint ? ` ${r.approveHint}` : '';
+  return {
+    type: 'run-finished',
+    outcome: r.outcome,
+    exitCode: r.exitCode,
+    message: r.message,
+    ...defined({
+      resume: resumable && !core.o.dryRun ? `oncall resume ${core.runId}${core.o.resumeFlags ?? ''}${hint}` : undefined,
+      approveHint: r.approveHint,
+    }),
+  };
+}
