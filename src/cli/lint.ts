@@ -1,6 +1,6 @@
 // `oncall lint [PATH...] [--format text|json|github|sarif]`: exit 0 when clean (or
 // warnings only), 1 when errors were found, 2 when a path cannot be linted.
-import { loadMachinery, type Machinery } from '../lint/load-machinery.js';
+import type * as Machinery from '../lint/machinery.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { useColor } from './output.js';
 
@@ -11,7 +11,7 @@ export interface LintCommandOptions {
 }
 
 export async function lintCommand(paths: string[], opts: LintCommandOptions = {}): Promise<void> {
-  const { FORMATS, format, lintPaths, LintPathError } = await loadMachinery();
+  const { FORMATS, format, lintPaths, LintPathError } = await import('../lint/machinery.js');
   const name = (opts.format ?? 'text') as Machinery.FormatName;
   if (!FORMATS.includes(name)) throw new CliError(`unknown format "${opts.format}"; use ${FORMATS.join(', ')}`, EXIT.usage);
   // The registry (and its suggestion library) only when no path was given.

@@ -18,7 +18,6 @@ import type { Runbook } from '../runbook/types.js';
 import type { Prompter } from '../engine/prompter.js';
 import type { StepType } from '../steps/types.js';
 import { exitWhenFlushed, makePrompter, runSession } from '../ui/session.js';
-import { loadMachinery } from '../lint/load-machinery.js';
 import { formatDiagnosticLine } from '../runbook/diagnostic.js';
 import { loadProcess, loadRunbookById } from './catalog-loader.js';
 import { CliError, EXIT } from './exit-codes.js';
@@ -115,7 +114,7 @@ export function openJournal(file: string): JournalWriter {
 /** A runbook runs only when it is lint-clean: lint is what catches a mutating
  *  command declared `read`, which would otherwise run without an approval. */
 export async function refuseUnlinted(file: string): Promise<void> {
-  const { lintPaths } = await loadMachinery();
+  const { lintPaths } = await import('../lint/machinery.js');
   const result = await lintPaths([file]);
   const errors = result.files.flatMap((f) => f.diagnostics).filter((d) => d.severity === 'error');
   if (!errors.length) return;

@@ -6,7 +6,7 @@
 // know), and, for each `${{ }}` placeholder, the quoting context it sits in,
 // which decides how its value reaches the script as a variable.
 /* eslint-disable @typescript-eslint/no-explicit-any -- mvdan-sh is GopherJS output without types */
-import { shellParserLib } from '../runbook/vendor.js';
+import { shellParserLib } from '../runbook/libraries.js';
 import type { Finding, SimpleCommand, Word } from './types.js';
 
 /** `${{ }}` spans are replaced by this before parsing: a plain literal in every context. */

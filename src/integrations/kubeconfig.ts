@@ -34,7 +34,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import { yamlLib } from '../runbook/vendor.js';
+import { yamlLib } from '../runbook/libraries.js';
 
 type Env = Record<string, string | undefined>;
 

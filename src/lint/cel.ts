@@ -2,7 +2,7 @@
 // message, and the variable references of an expression with the position of
 // each path segment. Macro variables (`pods.all(p, p.ready)`, `cel.bind`) are
 // bound names, not references.
-import { celLib } from '../runbook/vendor.js';
+import { celLib } from '../runbook/libraries.js';
 
 export interface CelError {
   message: string;

@@ -4,9 +4,12 @@
 // of the catalog: only the module of a type whose effect depends on its
 // inputs (http) is loaded, for its effectOf. Without that file, or when
 // dist/steps was rebuilt since, lint uses the catalog itself.
-import { statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
-import { loadCjs } from '../runbook/cjs-cache.js';
 import { newAjv, schemaHash } from '../runbook/schema.js';
 import type { Effect, StepType } from '../steps/types.js';
 import type { Catalog } from './types.js';
@@ -23,16 +26,27 @@ interface ManifestType {
 }
 
 interface Manifest {
-  catalogMtime: number;
+  /** stepsHash() of the dist/steps the manifest was made from. */
+  stepsHash: string;
   types: Record<string, ManifestType>;
+}
+
+/** The content of the compiled step modules: a manifest made from other
+ *  contents (tsc rewrote dist/steps without the build script) is stale.
+ *  Contents, not mtimes: npm pack, cp and tar change those. */
+export function stepsHash(stepsDir: string): string {
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : []));
+  const hash = createHash('sha256');
+  for (const file of files(stepsDir).sort()) hash.update(file.slice(stepsDir.length)).update('\0').update(readFileSync(file)).update('\0');
+  return hash.digest('hex');
 }
 
 function manifest(): Manifest | undefined {
   try {
-    const m = loadCjs(new URL('./validate-inputs.cjs', import.meta.url)) as Manifest;
-    if (!m.catalogMtime || Object.keys(m.types).length === 0) return undefined;
-    // tsc rewrote dist/steps without the build script: the manifest may be stale.
-    if (statSync(new URL('../steps/catalog.js', import.meta.url)).mtimeMs !== m.catalogMtime) return undefined;
+    const m = createRequire(import.meta.url)('./validate-inputs.cjs') as Manifest;
+    if (!m.stepsHash || Object.keys(m.types).length === 0) return undefined;
+    if (stepsHash(fileURLToPath(new URL('../steps/', import.meta.url))) !== m.stepsHash) return undefined;
     return m;
   } catch {
     return undefined;

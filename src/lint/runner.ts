@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../runbook/diagnostic.js';
 import { loadText } from '../runbook/load.js';
-import { loadCel } from '../runbook/vendor.js';
+import { loadCel } from '../runbook/libraries.js';
 import { decodeUtf8, locate, locateRange, locateRangeWithin, MAX_SOURCE_BYTES, parseSource, type Range, type SourceFile } from '../runbook/source.js';
 import type { Runbook } from '../runbook/types.js';
 import { manifestCatalog } from './inputs.js';

@@ -1,15 +1,14 @@
 // A lint worker thread: lints the files it was given and posts the results.
 // Only the text of files with diagnostics travels back (for the excerpts).
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadMachinery } from './load-machinery.js';
+import { lintEntries } from './runner.js';
 import type { WorkerReply } from './parallel.js';
 import type { FileEntry } from './runner.js';
 
 const { entries } = workerData as { entries: FileEntry[] };
 
-loadMachinery()
-  .then(async ({ lintEntries }) => {
-    const result = await lintEntries(entries);
+lintEntries(entries)
+  .then((result) => {
     const files = result.files.map((f) => ({ ...f, text: f.diagnostics.length ? f.text : '' }));
     parentPort!.postMessage({ ok: true, files } satisfies WorkerReply);
   })

@@ -9,7 +9,6 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject, Options, ValidateFunction } from 'ajv';
-import { loadCjs } from './cjs-cache.js';
 import type { Diagnostic } from './diagnostic.js';
 import { locateRange, type DocPath, type SourceFile } from './source.js';
 
@@ -54,7 +53,7 @@ function validatorFor(name: SchemaName): ValidateFunction {
 
 function generated(name: SchemaName, hash: string): ValidateFunction | undefined {
   try {
-    const mod = loadCjs(new URL(`./validate-${name}.cjs`, import.meta.url)) as Generated;
+    const mod = requireHere(`./validate-${name}.cjs`) as Generated;
     return mod.hash === hash ? mod.validate : undefined;
   } catch {
     return undefined;

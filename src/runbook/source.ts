@@ -3,7 +3,7 @@
 import type { Document, Node } from 'yaml';
 import type { Diagnostic } from './diagnostic.js';
 import { fastParse, type FastNode } from './fast-yaml.js';
-import { yamlLib } from './vendor.js';
+import { yamlLib } from './libraries.js';
 
 
 export type DocPath = ReadonlyArray<string | number>;

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, ensureBuilt, ROOT, type Result } from '../cli-run/helpers.js';
+import { BIN, assertBuilt, ROOT, type Result } from '../cli-run/helpers.js';
 import { spawnPty } from '../support/pty.js';
 
 const PAYLOADS = join(ROOT, 'test', 'fixtures', 'alert-payloads');
@@ -15,7 +15,7 @@ const TALEND = join(ROOT, 'test', 'fixtures', 'alerts');
 const SEED_TITLE = 'SmartGate5XXResponse - aws-at - centralized';
 const env = { ...process.env, NO_COLOR: '1', ONCALL_RUNBOOKS: undefined };
 
-beforeAll(() => ensureBuilt());
+beforeAll(() => assertBuilt());
 
 /** The CLI with `stdin` piped in (closed at once when undefined). */
 function oncall(args: string[], stdin?: string, extraEnv: Record<string, string> = {}): Promise<Result> {

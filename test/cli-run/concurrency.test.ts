@@ -6,14 +6,14 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { BIN, ensureBuilt, FIXTURES, journalEvents, oncall, readLines } from './helpers.js';
+import { BIN, assertBuilt, FIXTURES, journalEvents, oncall, readLines } from './helpers.js';
 import { tempDir } from '../engine/helpers.js';
 
 let t: ReturnType<typeof tempDir>;
 let env: Record<string, string | undefined>;
 const log = () => join(t.dir, 'writes.log');
 const runs = () => join(t.dir, 'runs');
-beforeAll(() => ensureBuilt());
+beforeAll(() => assertBuilt());
 beforeEach(() => {
   t = tempDir();
   env = { ...process.env, ONCALL_STATE_DIR: runs(), ONCALL_TEST_WRITE_LOG: log(), NO_COLOR: '1' };

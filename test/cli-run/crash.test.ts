@@ -6,10 +6,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, ensureBuilt, FIXTURES, journalEvents, oncall, readLines, ROOT } from './helpers.js';
+import { BIN, assertBuilt, FIXTURES, journalEvents, oncall, readLines, ROOT } from './helpers.js';
 import { tempDir } from '../engine/helpers.js';
 
-beforeAll(() => ensureBuilt());
+beforeAll(() => assertBuilt());
 
 const STEPS = ['r1', 'r2', 'w1', 'r3', 'w2', 'r4', 'r5'];
 

@@ -13,7 +13,7 @@ import { resolveParams } from '../../src/engine/params.js';
 import { Redactor } from '../../src/engine/redact.js';
 import { DEFAULT_TOOLS, recordCommands } from '../support/record-commands.js';
 import { isWrite, judgeCommand, knownWords } from '../../src/commands/index.js';
-import { ensureBuilt, oncall, ROOT } from './helpers.js';
+import { assertBuilt, oncall, ROOT } from './helpers.js';
 import { tempDir } from '../engine/helpers.js';
 
 const RUNBOOKS = join(ROOT, 'runbooks');
@@ -38,7 +38,7 @@ function programs(steps: Step[]): string[] {
   return [...out];
 }
 
-beforeAll(() => ensureBuilt());
+beforeAll(() => assertBuilt());
 
 test('the bundled runbooks are here', () => {
   expect(files.map((f) => f.match(/INC-\d{3}/)?.[0])).toEqual(Array.from({ length: 12 }, (_, i) => `INC-${String(i + 1).padStart(3, '0')}`));

@@ -3,14 +3,14 @@
 // without a shell.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureBuilt, FIXTURES, oncall } from './helpers.js';
+import { assertBuilt, FIXTURES, oncall } from './helpers.js';
 import { tempDir } from '../engine/helpers.js';
 
 const HOSTILE = ['x; rm -rf /', '$(id)', '`id`', '--kubeconfig=/tmp/evil', 'a b "c" \'d\'', '${{ params.strict }}'];
 
 let t: ReturnType<typeof tempDir>;
 let env: Record<string, string | undefined>;
-beforeAll(() => ensureBuilt());
+beforeAll(() => assertBuilt());
 beforeEach(() => {
   t = tempDir();
   env = { ...process.env, ONCALL_STATE_DIR: join(t.dir, 'runs'), NO_COLOR: '1' };

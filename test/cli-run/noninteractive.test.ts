@@ -3,13 +3,13 @@
 // exit 3 and the flag that would approve it; invalid input is exit 2, one line.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureBuilt, FIXTURES, journalEvents, oncall, readLines } from './helpers.js';
+import { assertBuilt, FIXTURES, journalEvents, oncall, readLines } from './helpers.js';
 import { tempDir } from '../engine/helpers.js';
 
 let t: ReturnType<typeof tempDir>;
 let env: Record<string, string | undefined>;
 const log = () => join(t.dir, 'writes.log');
-beforeAll(() => ensureBuilt());
+beforeAll(() => assertBuilt());
 beforeEach(() => {
   t = tempDir();
   env = { ...process.env, ONCALL_STATE_DIR: join(t.dir, 'runs'), ONCALL_TEST_WRITE_LOG: log(), NO_COLOR: '1' };

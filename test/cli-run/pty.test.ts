@@ -7,13 +7,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnPty, KEY, type PtySession } from '../support/pty.js';
-import { BIN, ensureBuilt, FIXTURES, ROOT, readLines } from './helpers.js';
+import { BIN, assertBuilt, FIXTURES, ROOT, readLines } from './helpers.js';
 import { tempDir } from '../engine/helpers.js';
 
 let t: ReturnType<typeof tempDir>;
 let env: Record<string, string | undefined>;
 const log = () => join(t.dir, 'writes.log');
-beforeAll(() => ensureBuilt());
+beforeAll(() => assertBuilt());
 beforeEach(() => {
   t = tempDir();
   env = { ...process.env, ONCALL_STATE_DIR: join(t.dir, 'runs'), ONCALL_TEST_WRITE_LOG: log(), TERM: 'xterm-256color' };

@@ -6,14 +6,14 @@
 // template cannot be shown to read.
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureBuilt, journalEvents, oncall, readLines } from './helpers.js';
+import { assertBuilt, journalEvents, oncall, readLines } from './helpers.js';
 import { tempDir } from '../engine/helpers.js';
 
 let t: ReturnType<typeof tempDir>;
 let env: Record<string, string | undefined>;
 const log = () => join(t.dir, 'commands.log');
 
-beforeAll(() => ensureBuilt());
+beforeAll(() => assertBuilt());
 beforeEach(() => {
   t = tempDir();
   const bin = join(t.dir, 'bin');

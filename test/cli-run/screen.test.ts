@@ -6,7 +6,7 @@
 // is one note of the run, never a raw line.
 import { join } from 'node:path';
 import { spawnPty, type PtySession } from '../support/pty.js';
-import { BIN, ensureBuilt, FIXTURES, journalEvents, oncall, ROOT } from './helpers.js';
+import { BIN, assertBuilt, FIXTURES, journalEvents, oncall, ROOT } from './helpers.js';
 import { tempDir } from '../engine/helpers.js';
 
 const REDIS = 'redis://127.0.0.1:6379';
@@ -22,7 +22,7 @@ let t: ReturnType<typeof tempDir>;
 let env: Record<string, string | undefined>;
 const runs = () => join(t.dir, 'runs');
 const sessions: PtySession[] = [];
-beforeAll(() => ensureBuilt());
+beforeAll(() => assertBuilt());
 beforeEach(() => {
   t = tempDir();
   env = { ...process.env, ONCALL_STATE_DIR: runs(), REDIS_URL: REDIS, TERM: 'xterm-256color' };

@@ -2,7 +2,7 @@
 // appear in the terminal output, the --json stream or the journal.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureBuilt, FIXTURES, oncall } from './helpers.js';
+import { assertBuilt, FIXTURES, oncall } from './helpers.js';
 import { runbook, tempDir } from '../engine/helpers.js';
 import { commandLinesContaining, startHoldingServer } from '../support/secret-peers.js';
 
@@ -12,7 +12,7 @@ const ENV_TOKEN = 'EnvTok_5566778899';
 const URL_PASSWORD = 'changeme';
 
 let t: ReturnType<typeof tempDir>;
-beforeAll(() => ensureBuilt());
+beforeAll(() => assertBuilt());
 beforeEach(() => (t = tempDir()));
 afterEach(() => t.cleanup());
 

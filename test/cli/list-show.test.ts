@@ -3,13 +3,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureBuilt, oncall, ROOT } from '../cli-run/helpers.js';
+import { assertBuilt, oncall, ROOT } from '../cli-run/helpers.js';
 
 const IDS = Array.from({ length: 12 }, (_, i) => `INC-${String(i + 1).padStart(3, '0')}`);
 let dir: string;
 const env = { ...process.env, NO_COLOR: '1', ONCALL_RUNBOOKS: undefined };
 
-beforeAll(() => ensureBuilt());
+beforeAll(() => assertBuilt());
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'oncall-list-'));
 });

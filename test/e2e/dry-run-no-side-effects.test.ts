@@ -12,7 +12,7 @@ import { startRedisServer, type PrivateRedis } from '../support/redis-server.js'
 import { allKeys, connect, fillOom } from '../support/e2e-redis.js';
 import { commitAsMember, committedOffsets, messages } from '../support/e2e-kafka.js';
 import { startHttpStub, type HttpStub } from '../support/e2e-http.js';
-import { ensureBuilt, expectExit, finished, ofType, oncallRun, scratch, STACK_FRAME, type CliRun } from '../support/e2e-cli.js';
+import { assertBuilt, expectExit, finished, ofType, oncallRun, scratch, STACK_FRAME, type CliRun } from '../support/e2e-cli.js';
 
 let redis: PrivateRedis;
 let client: Redis;
@@ -47,7 +47,7 @@ const prometheus = {
 };
 
 beforeAll(async () => {
-  ensureBuilt();
+  assertBuilt();
   home = scratch();
   [redis, kafka, kube, http] = await Promise.all([
     startRedisServer({ maxmemory: '8mb', maxmemoryPolicy: 'noeviction' }),

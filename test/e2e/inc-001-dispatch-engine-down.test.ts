@@ -8,7 +8,7 @@ import { dispatchEngineSeed, pod } from '../support/k8s-fixtures.js';
 import { startRedisServer, type PrivateRedis } from '../support/redis-server.js';
 import { connect } from '../support/e2e-redis.js';
 import { startHttpStub, type HttpStub } from '../support/e2e-http.js';
-import { ensureBuilt, expectExit, finished, ofType, oncallRun, scratch, startedIds, STACK_FRAME } from '../support/e2e-cli.js';
+import { assertBuilt, expectExit, finished, ofType, oncallRun, scratch, startedIds, STACK_FRAME } from '../support/e2e-cli.js';
 
 const QUEUE = 'dispatch:queue:HCMC';
 const DEPLOYMENT_PATH = '/apis/apps/v1/namespaces/smp-prod/deployments/dispatch-engine';
@@ -48,7 +48,7 @@ function afterRestart(): void {
 }
 
 beforeAll(async () => {
-  ensureBuilt();
+  assertBuilt();
   home = scratch();
   [kube, redis, engine] = await Promise.all([
     startK8sApiServer(dispatchEngineSeed()),

@@ -4,7 +4,7 @@
 import type { Redis } from 'ioredis';
 import { startRedisServer, type PrivateRedis } from '../support/redis-server.js';
 import { allKeys, connect, fillOom, type OomSeed } from '../support/e2e-redis.js';
-import { ensureBuilt, expectExit, finished, ofType, oncallRun, scratch, startedIds, STACK_FRAME } from '../support/e2e-cli.js';
+import { assertBuilt, expectExit, finished, ofType, oncallRun, scratch, startedIds, STACK_FRAME } from '../support/e2e-cli.js';
 
 let redis: PrivateRedis;
 let client: Redis;
@@ -24,7 +24,7 @@ async function commandsSince(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  ensureBuilt();
+  assertBuilt();
   home = scratch();
   redis = await startRedisServer({ maxmemory: '8mb', maxmemoryPolicy: 'noeviction', password: PASSWORD });
   client = await connect(redis.url);

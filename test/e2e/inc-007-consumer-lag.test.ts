@@ -5,7 +5,7 @@ import { produce, startKafkaMock, type KafkaMock } from '../support/kafka-mock.j
 import { startK8sApiServer, type K8sApiServer } from '../support/k8s-api-server.js';
 import { dispatchEngineSeed } from '../support/k8s-fixtures.js';
 import { commitAsMember, committedOffsets, messages } from '../support/e2e-kafka.js';
-import { ensureBuilt, expectExit, finished, ofType, oncallRun, scratch, startedIds, STACK_FRAME } from '../support/e2e-cli.js';
+import { assertBuilt, expectExit, finished, ofType, oncallRun, scratch, startedIds, STACK_FRAME } from '../support/e2e-cli.js';
 
 let kafka: KafkaMock;
 let kube: K8sApiServer;
@@ -24,7 +24,7 @@ const run = (...args: string[]) =>
   });
 
 beforeAll(async () => {
-  ensureBuilt();
+  assertBuilt();
   home = scratch();
   [kafka, kube] = await Promise.all([startKafkaMock({ brokers: 3, topics: [{ topic: TOPIC }, { topic: 'orders.events.dlq' }] }), startK8sApiServer(dispatchEngineSeed())]);
   await produce(kafka.brokers, TOPIC, Object.entries(PRODUCED).flatMap(([p, n]) => messages(n, Number(p))));

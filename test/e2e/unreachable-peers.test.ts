@@ -6,7 +6,7 @@
 import net, { type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { closedPortUrl, startStalledServer, writeKubeconfig } from '../support/k8s-api-server.js';
-import { ensureBuilt, expectExit, finished, oncallRun, scratch, STACK_FRAME, type CliRun, type Event } from '../support/e2e-cli.js';
+import { assertBuilt, expectExit, finished, oncallRun, scratch, STACK_FRAME, type CliRun, type Event } from '../support/e2e-cli.js';
 
 let home: ReturnType<typeof scratch>;
 let closedPort: number;
@@ -33,7 +33,7 @@ async function stalledTcp(): Promise<{ port: number; close(): Promise<void> }> {
 }
 
 beforeAll(async () => {
-  ensureBuilt();
+  assertBuilt();
   home = scratch();
   kubeUrl = await closedPortUrl();
   closedPort = Number(new URL(await closedPortUrl()).port);

@@ -2,41 +2,20 @@
 // (warnings alone included), 1 errors found, 2 usage error or unreadable path.
 // Never a stack trace, whatever the input.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assertBuilt } from '../support/built.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const fixtures = 'test/fixtures/lint';
 let tmp: string;
 
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
 beforeAll(() => {
-  // `npm test` builds first; a direct jest run builds here when dist is missing or older than src.
-  let built = 0;
-  try {
-    built = statSync(join(root, 'dist/lint/runner.js')).mtimeMs;
-  } catch {
-    built = 0;
-  }
-  if (built < newest(join(root, 'src/lint')) || built < newest(join(root, 'src/runbook'))) {
-    // What `npm run build` does (tsc reports other modules' errors but still emits).
-    spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'ignore' });
-    for (const script of ['build-schema', 'build-vendor', 'build-bundle', 'build-cache']) {
-      spawnSync(process.execPath, [join(root, `scripts/${script}.mjs`)], { cwd: root, stdio: 'ignore' });
-    }
-  }
+  assertBuilt();
   tmp = mkdtempSync(join(tmpdir(), 'oncall-lint-'));
-}, 120_000);
+});
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

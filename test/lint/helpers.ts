@@ -5,7 +5,7 @@ import { applyRules, lintTexts } from '../../src/lint/runner.js';
 import type { Catalog, LintDiagnostic, MessageData, Rule } from '../../src/lint/types.js';
 import type { Diagnostic } from '../../src/runbook/diagnostic.js';
 import { loadText } from '../../src/runbook/load.js';
-import { loadCel } from '../../src/runbook/vendor.js';
+import { loadCel } from '../../src/runbook/libraries.js';
 import type { Runbook } from '../../src/runbook/types.js';
 import type { StepType } from '../../src/steps/types.js';
 

@@ -6,9 +6,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, ensureBuilt, journalEvents, ROOT } from '../cli-run/helpers.js';
+import { BIN, assertBuilt, journalEvents, ROOT } from '../cli-run/helpers.js';
 
-export { ensureBuilt, ROOT };
+export { assertBuilt, ROOT };
 export const RUNBOOKS = join(ROOT, 'runbooks');
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { routeLibraryOutput, libraryMessage } from '../../src/ui/library-output.js';
-import { ensureBuilt, ROOT } from '../cli-run/helpers.js';
+import { assertBuilt, ROOT } from '../cli-run/helpers.js';
 
 const REDIS = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379';
 const withPassword = REDIS.replace('redis://', 'redis://:s3cr3t-pw@');
@@ -69,7 +69,7 @@ test('a note that itself logs does not loop', () => {
 
 test('a Node process warning (Node prints it with console.error) is a note too, without its pid tag', () => {
   // In a process of its own: jest gives tests a console of their own, Node warns through the real one.
-  ensureBuilt();
+  assertBuilt();
   const script = `
     const { routeLibraryOutput } = await import(${JSON.stringify(join(ROOT, 'dist/ui/library-output.js'))});
     const notes = [];
