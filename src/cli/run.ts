@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { shellQuote } from '../engine/render.js';
 import { createHash } from 'node:crypto';
 import { Engine } from '../engine/engine.js';
-import { parseDuration } from '../engine/duration.js';
+import { parseDuration } from '../shared/duration.js';
 import { fingerprintKey } from '../engine/fingerprint.js';
 import { JournalWriter, journalDir, journalFile, newRunId, readJournal } from '../engine/journal.js';
 import { LiveRunError, liveRunsOf, RunLock, type LockInfo } from '../engine/run-lock.js';

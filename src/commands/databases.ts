@@ -2,7 +2,8 @@
 // (sql.ts, mongo); a shell with no statement on its command line runs what
 // it is fed on standard input, which the model cannot read.
 import type { Env, Finding, ProgramFamily, Word } from './types.js';
-import { flagValue, lit, opaque, programName, write, maskUrl } from './words.js';
+import { flagValue, lit, opaque, programName, write } from './words.js';
+import { maskUrl } from '../shared/mask-url.js';
 import { judgeMongoScript, judgeSql } from './sql.js';
 
 interface ClientSpec {

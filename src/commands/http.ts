@@ -2,7 +2,8 @@
 // no config file (which can hold any option) and no file written locally.
 // Options the model does not know are not reads.
 import type { Env, Finding, ProgramFamily, Word } from './types.js';
-import { lit, opaque, programName, write, maskUrl } from './words.js';
+import { lit, opaque, programName, write } from './words.js';
+import { maskUrl } from '../shared/mask-url.js';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const HARMLESS_OUTPUT = /^(-|\/dev\/(null|stdout|stderr))$/;

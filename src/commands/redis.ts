@@ -5,7 +5,8 @@
 // MEMORY…) are judged by their sub-command.
 import { createRequire } from 'node:module';
 import type { Env, Finding, ProgramFamily, Word } from './types.js';
-import { flagValue, lit, opaque, write, maskUrl } from './words.js';
+import { flagValue, lit, opaque, write } from './words.js';
+import { maskUrl } from '../shared/mask-url.js';
 
 interface CommandTable {
   exists(name: string): boolean;

@@ -70,7 +70,3 @@ export function flagValue(words: Word[], names: readonly string[]): string | und
 export const hasFlag = (words: Word[], ...names: string[]): Word | undefined =>
   words.find((w) => w.known && names.some((n) => w.value === n || w.value.startsWith(`${n}=`)));
 
-/** A URL with its password masked (`redis://u:***@host`). */
-export function maskUrl(url: string): string {
-  return url.replace(/(\/\/[^:@/\s]*:)[^@/\s]+@/, '$1***@');
-}

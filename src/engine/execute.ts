@@ -7,7 +7,7 @@ import { runCommand, errorExcerpt, type CommandResult } from '../steps/command.j
 import { errorReply } from '../steps/error-replies.js';
 import { StepError, type StepContext, type WorkDone } from '../steps/types.js';
 import { describeValues, optionRef, type Attempt, type Finished, type Ready, type RunCore } from './core.js';
-import { formatDuration, parseDuration } from './duration.js';
+import { formatDuration, parseDuration } from '../shared/duration.js';
 import type { FailureReason, StepStatus } from './events.js';
 import { stoppedPartWay } from './write-progress.js';
 

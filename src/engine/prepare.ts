@@ -3,10 +3,10 @@
 // effect of a native check for its input, and the target an approval names.
 // Also the started/finished event fields that describe the prepared action.
 import { describeFindings, judgeRendered } from '../commands/rendered.js';
-import { maskUrl } from '../commands/words.js';
+import { maskUrl } from '../shared/mask-url.js';
 import type { Step } from '../runbook/types.js';
 import { defined } from '../shared/defined.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../shared/duration.js';
 import type { EngineEventBody, EventOf, StepEffect, StepKind } from './events.js';
 import { renderCommand } from './render.js';
 import { LocatedError } from './scope.js';

@@ -3,12 +3,9 @@
 // copy. Values of secret parameters (and of their environment variables), and
 // passwords inside URLs (scheme://user:PASSWORD@host) are replaced by ***.
 
-export const MASK = '***';
+import { MASK, maskUrl, URL_PASSWORD } from '../shared/mask-url.js';
 
-// scheme://user:password@host — the user part may be empty (redis://:pw@h).
-const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s:@/"'`]*:)([^\s@/"'`]+)@/gi;
-// ?password=… in URLs.
-const URL_PASSWORD_QUERY = /([?&]password=)[^&\s"'`]+/gi;
+export { MASK };
 
 export class Redactor {
   private secrets: string[] = [];
@@ -49,7 +46,7 @@ export class Redactor {
 
   string(text: string): string {
     let out = text;
-    if (out.includes('://')) out = out.replace(URL_PASSWORD, `$1${MASK}@`).replace(URL_PASSWORD_QUERY, `$1${MASK}`);
+    out = maskUrl(out);
     for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join(MASK);
     return out;
   }

@@ -2,7 +2,7 @@
 // the recurring status-update reminder, fired on the run clock.
 import type { Escalation } from '../runbook/types.js';
 import type { Clock } from './clock.js';
-import { formatDuration, parseDuration } from './duration.js';
+import { formatDuration, parseDuration } from '../shared/duration.js';
 import { reminderKey } from './resume.js';
 
 export interface ReminderSpec {

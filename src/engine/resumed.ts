@@ -4,7 +4,7 @@
 // measured again), and every write in doubt is named before the walk begins.
 import type { StageName } from '../runbook/types.js';
 import type { RunCore } from './core.js';
-import { formatDuration } from './duration.js';
+import { formatDuration } from '../shared/duration.js';
 import type { EventOf } from './events.js';
 import type { ResumeState } from './resume.js';
 

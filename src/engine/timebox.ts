@@ -3,7 +3,7 @@
 // run) cancels the timer.
 import type { StageName } from '../runbook/types.js';
 import type { RunCore } from './core.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../shared/duration.js';
 
 export class TimeboxWatch {
   private cancelTimer: (() => void) | undefined;

@@ -5,6 +5,7 @@
 // API versions at once, each with a short deadline of its own, and kafkajs is
 // handed only the ones that answered.
 
+import { formatDuration } from '../shared/duration.js';
 import net from 'node:net';
 import { StepError } from '../shared/step-context.js';
 
@@ -21,12 +22,6 @@ export interface UnansweredBroker {
   detail: string;
 }
 
-/** 3000 → "3s", 1500 → "1.5s", 250 → "250ms". */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  const s = ms / 1000;
-  return `${Number.isInteger(s) ? s : s.toFixed(1)}s`;
-}
 
 /** "host:port" → host and port; brackets around an IPv6 host are dropped. */
 export function splitHostPort(broker: string): { host: string; port: number } | null {

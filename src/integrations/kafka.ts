@@ -8,9 +8,10 @@
 import net from 'node:net';
 import type { ISocketFactory, Kafka } from 'kafkajs';
 import { StepError, type StepContext } from '../shared/step-context.js';
-import { formatDuration, probeBootstrap, splitHostPort, type UnansweredBroker } from './kafka-bootstrap.js';
+import { formatDuration } from '../shared/duration.js';
+import { probeBootstrap, splitHostPort, type UnansweredBroker } from './kafka-bootstrap.js';
 
-export { formatDuration, type UnansweredBroker };
+export type { UnansweredBroker };
 
 export const DEFAULT_BROKERS = 'localhost:9092';
 
@@ -370,7 +371,8 @@ function errorChain(err: unknown): ErrorLike[] {
   return chain;
 }
 
-const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
+/** Whitespace runs (newlines included) as one space: kafkajs messages span lines. */
+const singleSpaced = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** Maps kafkajs failures to one-line StepErrors that name the brokers and the cause. */
 export function toStepError(err: unknown, label: string, timeoutMs: number): StepError {
@@ -379,7 +381,7 @@ export function toStepError(err: unknown, label: string, timeoutMs: number): Ste
   const code = chain.find((e) => typeof e.code === 'string')?.code;
   const names = chain.map((e) => e.name ?? '');
   const top = chain[0];
-  const message = oneLine(top?.message ?? String(err));
+  const message = singleSpaced(top?.message ?? String(err));
   switch (code) {
     case 'ECONNREFUSED':
       return new StepError(`kafka brokers ${label} refused the connection (ECONNREFUSED)`, 'unreachable');
@@ -604,7 +606,7 @@ export async function describeGroup(cluster: InternalCluster, group: string): Pr
       })),
     };
   } catch (err) {
-    const message = oneLine(errorChain(err)[0]?.message ?? String(err));
+    const message = singleSpaced(errorChain(err)[0]?.message ?? String(err));
     if (isUnsupportedApi(err)) return { kind: 'unsupported', message: `the broker does not support DescribeGroups (${message})` };
     return { kind: 'failed', message };
   }

@@ -8,6 +8,7 @@
 // @kubernetes/client-node costs ~350 ms to import, so it is loaded on first use
 // (type positions below use `import()` types, which are erased at compile time).
 
+import { oneLine } from '../shared/text.js';
 import { delimiter } from 'node:path';
 import { kubeconfigPaths, mergedKubeconfig, viewFromMerged } from './kubeconfig.js';
 import { StepError } from '../shared/step-context.js';
@@ -75,10 +76,6 @@ interface Resolved {
 // (reading and merging the files is cheap; building clients is not).
 const cache = new Map<string, Resolved>();
 
-function firstLine(text: string): string {
-  return text.split('\n')[0].trim();
-}
-
 async function resolve(env: Record<string, string | undefined>, contextOverride: string | undefined): Promise<Resolved> {
   // The same resolver the approval prompt uses: what the operator approved is what the client talks to.
   const merged = mergedKubeconfig(env);
@@ -89,7 +86,7 @@ async function resolve(env: Record<string, string | undefined>, contextOverride:
 
   // kubectl refuses to run with an unreadable or invalid kubeconfig in its list; so does the client.
   const bad = merged.skipped[0];
-  if (bad) throw new StepError(`cannot read kubeconfig ${bad.file}: ${firstLine(bad.reason)}`, 'config');
+  if (bad) throw new StepError(`cannot read kubeconfig ${bad.file}: ${oneLine(bad.reason)}`, 'config');
 
   const k8s = await loadClient();
   const kc = new k8s.KubeConfig();
@@ -166,11 +163,11 @@ function statusMessage(body: unknown): string | undefined {
     try {
       parsed = JSON.parse(body);
     } catch {
-      return body.trim() ? firstLine(body) : undefined;
+      return body.trim() ? oneLine(body) : undefined;
     }
   }
   const message = (parsed as { message?: unknown } | undefined)?.message;
-  return typeof message === 'string' ? firstLine(message) : undefined;
+  return typeof message === 'string' ? oneLine(message) : undefined;
 }
 
 const NETWORK_ERRORS: Record<string, string> = {
@@ -228,7 +225,7 @@ export async function connectKubernetes(ctx: KubeCallContext, target: KubeTarget
     if (code && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
       return new StepError(`${where}: TLS verification failed (${code})`, 'tls');
     }
-    return new StepError(`${where}: ${firstLine(e.message ?? String(err))}`, 'unreachable');
+    return new StepError(`${where}: ${oneLine(e.message ?? String(err))}`, 'unreachable');
   };
 
   return {

@@ -5,8 +5,10 @@
 //
 // StepError comes from the step contract module (a leaf with no imports), so
 // that messages built here reach the user unchanged.
+import { formatDuration } from '../shared/duration.js';
+import { maskUrl } from '../shared/mask-url.js';
 import type { Redis as RedisClient, RedisOptions } from 'ioredis';
-import { StepError, type StepContext } from '../steps/types.js';
+import { StepError, type StepContext } from '../shared/step-context.js';
 
 export type { RedisClient };
 
@@ -16,19 +18,6 @@ export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 export function resolveRedisUrl(inputUrl: string | undefined, env: Record<string, string | undefined>): string {
   const url = inputUrl?.trim() || env.REDIS_URL?.trim() || DEFAULT_REDIS_URL;
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `redis://${url}`;
-}
-
-/** The URL with its password (and a `password=` query parameter) replaced by `***`. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    if (u.searchParams.has('password')) u.searchParams.set('password', '***');
-    // URLSearchParams percent-encodes the stars; keep the mask readable.
-    return u.toString().replace(/%2A%2A%2A/g, '***');
-  } catch {
-    return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@').replace(/([?&]password=)[^&]*/i, '$1***');
-  }
 }
 
 /** Every spelling of the password that could end up in a message. */
@@ -59,12 +48,6 @@ export function scrubSecrets(text: string, url: string): string {
   return out;
 }
 
-/** "2s", "1.5s", "250ms": how timeouts read in messages. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  const s = ms / 1000;
-  return Number.isInteger(s) ? `${s}s` : `${s.toFixed(1).replace(/\.0$/, '')}s`;
-}
 
 interface ErrorLike {
   message?: string;
@@ -126,7 +109,7 @@ export async function withRedis<T>(
   fn: (session: RedisSession) => Promise<T>,
 ): Promise<T> {
   const url = resolveRedisUrl(inputUrl, ctx.env);
-  const target: RedisTarget = { url, redacted: redactUrl(url) };
+  const target: RedisTarget = { url, redacted: maskUrl(url) };
   const where = `redis at ${target.redacted}`;
   const timeoutMs = Math.max(1, ctx.timeoutMs);
   // Fire a little before the engine's own step timer, so the user sees which peer stalled.

@@ -75,7 +75,7 @@ export async function manifestCatalog(): Promise<Catalog | undefined> {
   return {
     getStepType: (name) => types.get(name),
     stepTypeNames: () => [...types.keys()].sort(),
-    effectOf: (type, input) => (type as StepType & { effectOf?: (i: Record<string, unknown>) => Effect }).effectOf?.(input) ?? type.effect,
+    effectOf: (type, input) => type.effectOf?.(input) ?? type.effect,
     validatorFor: (type) => (validators.has(type.name) ? validators.get(type.name)! : inputValidator(type)),
   };
 }

@@ -1,6 +1,7 @@
 // CEL expressions (the language Kubernetes uses for validation rules) for
 // conditions, and `${{ expr }}` interpolation in strings, GitHub-Actions style.
 // Used by the engine: evaluation, interpolation, and the references that decide which reads can run side by side.
+import { oneLine } from '../shared/text.js';
 import { parse } from '@marcbachmann/cel-js';
 import { findInterpolations } from './interpolation.js';
 
@@ -27,7 +28,7 @@ export function compileExpression(expression: string): CompiledExpression {
     compiled = parse(expression);
   } catch (e) {
     const err = e as Error & { range?: { start: number } };
-    throw new ExpressionError(`invalid expression "${expression}": ${firstLine(err.message).toLowerCase()}`, err.range?.start ?? 0);
+    throw new ExpressionError(`invalid expression "${expression}": ${oneLine(err.message).toLowerCase()}`, err.range?.start ?? 0);
   }
   cache.set(expression, compiled);
   return compiled;
@@ -105,7 +106,7 @@ export function evaluateExpression(expression: string, variables: Record<string,
     return fromCel(compiled(toCel(variables) as Record<string, unknown>));
   } catch (e) {
     const err = e as Error & { range?: { start: number } };
-    throw new ExpressionError(`cannot evaluate "${expression}": ${firstLine(err.message).toLowerCase()}`, err.range?.start ?? 0);
+    throw new ExpressionError(`cannot evaluate "${expression}": ${oneLine(err.message).toLowerCase()}`, err.range?.start ?? 0);
   }
 }
 
@@ -132,6 +133,3 @@ export function stringify(value: unknown): string {
   return String(value);
 }
 
-function firstLine(message: string): string {
-  return message.split('\n')[0]!.trim();
-}

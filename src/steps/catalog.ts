@@ -30,6 +30,5 @@ export function stepTypeNames(): string[] {
 
 /** The effect a check has with these inputs (http: GET/HEAD read, others write). */
 export function effectOf(type: StepType, input: Record<string, unknown>): Effect {
-  const dynamic = (type as StepType & { effectOf?: (i: Record<string, unknown>) => Effect }).effectOf;
-  return dynamic ? dynamic(input) : type.effect;
+  return type.effectOf?.(input) ?? type.effect;
 }

@@ -3,7 +3,7 @@
 // how long the incident has been running. Events arrive already redacted.
 import { escapeControlsDeep } from './control-chars.js';
 import { Chalk, type ChalkInstance } from 'chalk';
-import { formatDuration, formatElapsed } from '../engine/duration.js';
+import { formatDuration, formatElapsed } from '../shared/duration.js';
 import type { EngineEvent, EventOf } from '../engine/events.js';
 
 export interface TerminalOptions {

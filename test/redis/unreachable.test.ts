@@ -3,7 +3,9 @@
 // step timeout with one clear line that never contains the password.
 import { jest } from '@jest/globals';
 import net from 'node:net';
-import { formatDuration, redactUrl, withRedis } from '../../src/integrations/redis.js';
+import { withRedis } from '../../src/integrations/redis.js';
+import { maskUrl } from '../../src/shared/mask-url.js';
+import { formatDuration } from '../../src/shared/duration.js';
 import { redisDeletePattern, redisInfo, redisLlen, redisPrefixes } from '../../src/steps/redis/index.js';
 import type { StepContext } from '../../src/steps/types.js';
 import { stepFailure } from '../support/step-failure.js';
@@ -43,14 +45,14 @@ afterEach(() => {
 });
 
 
-describe('redactUrl', () => {
+describe('maskUrl', () => {
   it.each([
     [`redis://:${SECRET}@10.0.0.1:6379`, 'redis://:***@10.0.0.1:6379'],
     [`redis://admin:${SECRET}@10.0.0.1:6379/2`, 'redis://admin:***@10.0.0.1:6379/2'],
     [`rediss://h:6380?password=${SECRET}`, 'rediss://h:6380?password=***'],
     ['redis://127.0.0.1:6379', 'redis://127.0.0.1:6379'],
   ])('%s', (url, expected) => {
-    expect(redactUrl(url)).toBe(expected);
+    expect(maskUrl(url)).toBe(expected);
   });
 
   it('formats durations as messages read', () => {

@@ -52,7 +52,7 @@ export const checkInputs: Rule<
           return;
         }
         const input = (step.with ?? {}) as Record<string, unknown>;
-        const dynamic = typeof (type as { effectOf?: unknown }).effectOf === 'function';
+        const dynamic = typeof type.effectOf === 'function';
         if (step.effect && !(dynamic && Object.values(input).some(isInterpolated))) {
           let expected: string | undefined;
           try {

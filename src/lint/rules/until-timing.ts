@@ -1,5 +1,5 @@
 // Polling has to fit in its deadline: `until.every` shorter than `until.timeout`.
-import { parseDuration } from '../duration.js';
+import { parseDuration } from '../../shared/duration.js';
 import type { Rule } from '../types.js';
 
 export const untilTiming: Rule<'zero' | 'notShorter'> = {
@@ -17,8 +17,8 @@ export const untilTiming: Rule<'zero' | 'notShorter'> = {
       step({ step, path }) {
         const until = step.until;
         if (!until) return;
-        const every = parseDuration(until.every);
-        const timeout = parseDuration(until.timeout);
+        const every = durationMs(until.every);
+        const timeout = durationMs(until.timeout);
         if (every === undefined || timeout === undefined) return;
         const at = [...path, 'until', 'every'];
         if (every === 0) context.report({ path: at, messageId: 'zero', data: { every: until.every } });
@@ -27,3 +27,13 @@ export const untilTiming: Rule<'zero' | 'notShorter'> = {
     };
   },
 };
+
+/** A duration's milliseconds, or undefined when it is not one (the schema says why). */
+function durationMs(text: unknown): number | undefined {
+  if (typeof text !== 'string') return undefined;
+  try {
+    return parseDuration(text);
+  } catch {
+    return undefined;
+  }
+}

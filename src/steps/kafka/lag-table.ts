@@ -2,7 +2,7 @@
 // run inside a broker pod with `kubectl exec`, for clusters whose brokers
 // are only reachable from inside Kubernetes. Same result as kafka.lag.
 
-import { formatDuration } from '../../integrations/kafka.js';
+import { formatDuration } from '../../shared/duration.js';
 import { StepError, type StepType } from '../types.js';
 import { optionalString, requiredString } from './inputs.js';
 import { lagSummary, summarizeLag, type LagPartition, type LagResult } from './lag-result.js';

@@ -1,4 +1,5 @@
-// Durations as runbooks write them: 500ms, 30s, 15m, 2h, 7d.
+// Durations as runbooks write them (500ms, 30s, 15m, 2h, 7d), and as every layer
+// shows them. This module imports nothing.
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 export function parseDuration(text: string): number {
