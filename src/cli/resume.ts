@@ -2,24 +2,19 @@
 // it changed), and continue after the last completed step. Completed writes
 // never run again; a write whose outcome is unknown needs a fresh approval.
 import { readdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { shellQuote } from '../engine/render.js';
 import { existsSync } from 'node:fs';
-import { Engine } from '../engine/engine.js';
 import { RUN_ID, findJournal, journalDir, readJournal } from '../engine/journal.js';
-import { JournalError, resumeStateFrom } from '../engine/resume.js';
-import { digestMatches, fingerprintKey } from '../engine/fingerprint.js';
+import { checkResumedSecrets, JournalError, ResumeRefused, resumedParamSets, resumeStateFrom } from '../engine/resume.js';
+import { fingerprintKey } from '../engine/fingerprint.js';
 import { parseSets } from '../engine/params.js';
-import { MASK } from '../engine/redact.js';
 import { formatDiagnosticLine } from '../runbook/diagnostic.js';
 import { asRunbook, loadFile, type LoadedFile } from '../runbook/load.js';
 import { findRunbook, runbooksDir, UnknownRunbookError } from '../runbook/registry.js';
-import { resolveRunbook } from '../runbook/resolve.js';
 import { exitWhenFlushed, makePrompter, runSession } from '../ui/session.js';
-import { loadProcess } from './catalog-loader.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { printError } from './output.js';
-import { checkApprovals, checkOption, defaultTimeout, refuseUnlinted, loadStepTypes, openJournal, params, redactorFor, sha256, takeRunLock } from './run.js';
+import { buildEngine } from './engine-factory.js';
+import { checkApprovals, checkOption, refuseUnlinted, openJournal, params, sha256, takeRunLock } from './run.js';
 
 export interface ResumeOpts {
   runbooks?: string;
@@ -75,79 +70,38 @@ export async function resumeCommand(runId: string, opts: ResumeOpts): Promise<vo
   const hashChanged = hash !== state.runbook.hash;
   if (hashChanged && !opts.json) printError(`warning: ${runbookFile} changed since run ${runId} started; continuing by step id`);
 
-  // Journaled values, except secrets (journaled as ***): those come from env or default again.
-  const sets = new Map<string, string>();
-  for (const [k, v] of Object.entries(state.params)) {
-    if (v === MASK || !runbook.params?.[k]) continue;
-    sets.set(k, String(v));
-  }
-  // --set on resume supplies what the journal cannot hold (secrets) or never had;
-  // it never rewrites a value the run already used.
-  for (const [k, v] of parseSets(opts.set ?? [])) {
-    const journaled = state.params[k];
-    if (journaled !== undefined && journaled !== MASK && String(journaled) !== v) {
-      throw new CliError(`parameter "${k}" was "${journaled}" in run ${runId}; a resumed run keeps its values (start a new run to change it)`, EXIT.usage);
-    }
-    sets.set(k, v);
+  let sets: Map<string, string>;
+  try {
+    sets = resumedParamSets(state, runbook, parseSets(opts.set ?? []));
+  } catch (e) {
+    throw e instanceof ResumeRefused ? new CliError(e.message, EXIT.usage) : e;
   }
   if (opts.option && state.option && opts.option !== state.option) {
     throw new CliError(`run ${runId} already chose option "${state.option}"; start a new run to take "${opts.option}"`, EXIT.usage);
   }
   checkOption(runbook, opts.option);
   const option = opts.option ?? state.options.option;
-  const env = process.env;
-  const p = params(runbook, sets, env);
-  const key = fingerprintKey(dir);
-  // Secrets are journaled as fingerprints: a resumed run must act on the very
-  // values the original run showed and had approved, not on a default.
-  for (const name of p.secretNames) {
-    const how = `--set ${name}=…${runbook.params?.[name]?.env ? ` or env ${runbook.params[name]!.env}` : ''}`;
-    const digest = state.secretDigests[name];
-    const now = p.sources[name] === 'unset' ? undefined : String(p.values[name]);
-    if (digest === undefined) {
-      if (state.params[name] === MASK && now === undefined) {
-        throw new CliError(`secret parameter "${name}" is not in the journal; give it again with ${how} to resume`, EXIT.usage);
-      }
-      continue;
-    }
-    if (now !== undefined && digestMatches(digest, runId, now, key)) continue;
-    const was = state.paramSources[name] === 'default' ? 'its default' : `a value given by ${state.paramSources[name] === 'env' ? 'env' : '--set'}`;
-    throw new CliError(
-      now === undefined || p.sources[name] === 'default'
-        ? `secret parameter "${name}" had ${was} when run ${runId} started; give the same value again with ${how} to resume`
-        : `secret parameter "${name}" is not the value run ${runId} started with; resume with the same value (${how})`,
-      EXIT.usage,
-    );
+  const p = params(runbook, sets, process.env);
+  try {
+    checkResumedSecrets(state, runbook, p, fingerprintKey(dir));
+  } catch (e) {
+    throw e instanceof ResumeRefused ? new CliError(e.message, EXIT.usage) : e;
   }
   checkApprovals(runbook, opts.approve);
-  const timeout = defaultTimeout(env);
-  const resolved = resolveRunbook(runbook, loadProcess(runbooks));
+  const engine = await buildEngine(
+    { runId, runbook, file: runbookFile, source: loaded.source, hash, params: p, stateDir: dir, runbooksDir: runbooks, prompter: makePrompter(opts), ...(opts.journalDir ? { journalDirFlag: opts.journalDir } : {}) },
+    {
+      hashChanged,
+      dryRun: state.options.dryRun,
+      ...(option ? { option } : {}),
+      approve: [...state.options.approve, ...(opts.approve ?? [])],
+      resumeApprove: opts.approve ?? [],
+      nonInteractive: !!opts.nonInteractive,
+      resume: state,
+      refresh: !!opts.refresh,
+    },
+  );
   const journal = openJournal(file);
-  const engine = new Engine({
-    runId,
-    runbook,
-    file: runbookFile,
-    source: loaded.source,
-    hash,
-    hashChanged,
-    params: p,
-    fingerprintKey: key,
-    dryRun: state.options.dryRun,
-    ...(option ? { option } : {}),
-    approve: [...state.options.approve, ...(opts.approve ?? [])],
-    resumeApprove: opts.approve ?? [],
-    nonInteractive: !!opts.nonInteractive,
-    ...(opts.journalDir ? { resumeFlags: ` --journal-dir ${shellQuote(resolve(opts.journalDir))}` } : {}),
-    prompter: makePrompter(opts),
-    stepTypes: await loadStepTypes(runbook),
-    env,
-    escalation: resolved.escalation,
-    statusUpdateEvery: resolved.reminders.statusUpdateEvery,
-    ...(timeout ? { defaultTimeoutMs: timeout } : {}),
-    redactor: redactorFor(p, env),
-    resume: state,
-    refresh: !!opts.refresh,
-  });
   const code = await runSession(engine, journal, opts);
   lock.release();
   await exitWhenFlushed(code);

@@ -1,25 +1,18 @@
 // oncall run <ID>: resolve parameters, check --option/--approve, open the
 // journal, and hand the runbook to the engine with the terminal attached.
-import { resolve } from 'node:path';
-import { shellQuote } from '../engine/render.js';
 import { createHash } from 'node:crypto';
-import { Engine } from '../engine/engine.js';
-import { parseDuration } from '../shared/duration.js';
-import { fingerprintKey } from '../engine/fingerprint.js';
 import { JournalWriter, journalDir, journalFile, newRunId, readJournal } from '../engine/journal.js';
 import { LiveRunError, liveRunsOf, RunLock, type LockInfo } from '../engine/run-lock.js';
 import { ParamError, resolveParams, type ResolvedParams } from '../engine/params.js';
-import { Redactor } from '../engine/redact.js';
 import { listSteps } from '../engine/walk.js';
 import { realClock } from '../engine/clock.js';
 import { runbooksDir } from '../runbook/registry.js';
-import { resolveRunbook } from '../runbook/resolve.js';
 import type { Runbook } from '../runbook/types.js';
 import type { Prompter } from '../engine/prompter.js';
-import type { StepType } from '../steps/types.js';
 import { exitWhenFlushed, makePrompter, runSession } from '../ui/session.js';
 import { formatDiagnosticLine } from '../runbook/diagnostic.js';
-import { loadProcess, loadRunbookById } from './catalog-loader.js';
+import { loadRunbookById } from './catalog-loader.js';
+import { buildEngine } from './engine-factory.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { printError } from './output.js';
 
@@ -68,41 +61,6 @@ export function checkApprovals(runbook: Runbook, approve: string[] | undefined):
   }
 }
 
-const SECRET_ENV_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|CREDENTIAL/i;
-
-/** Secrets by value: secret params, their env vars, URL passwords in the
- *  environment, and variables whose names say they are secret. */
-export function redactorFor(p: ResolvedParams, env: NodeJS.ProcessEnv): Redactor {
-  const r = new Redactor(p.secretValues);
-  for (const [k, v] of Object.entries(env)) {
-    if (!v) continue;
-    if (v.includes('://')) r.addUrlPasswords(v);
-    if (SECRET_ENV_NAME.test(k) && v.length >= 6) r.add(v);
-  }
-  return r;
-}
-
-export function defaultTimeout(env: NodeJS.ProcessEnv): number | undefined {
-  if (!env.ONCALL_STEP_TIMEOUT) return undefined;
-  try {
-    return parseDuration(env.ONCALL_STEP_TIMEOUT);
-  } catch {
-    throw new CliError(`ONCALL_STEP_TIMEOUT="${env.ONCALL_STEP_TIMEOUT}" is not a duration (e.g. 5s)`, EXIT.usage);
-  }
-}
-
-/** The native step catalog. Its modules are light, but a broken one must not
- *  take `run` down for runbooks that only use commands. */
-export async function loadStepTypes(runbook: Runbook): Promise<(name: string) => StepType | undefined> {
-  try {
-    const catalog = await import('../steps/catalog.js');
-    return catalog.getStepType;
-  } catch (e) {
-    if (listSteps(runbook).some((s) => s.step.check)) printError(`native step types unavailable (${(e as Error).message.split('\n')[0]}); check steps will fail`);
-    return () => undefined;
-  }
-}
-
 export function openJournal(file: string): JournalWriter {
   try {
     return new JournalWriter(file, process.env.ONCALL_JOURNAL_FSYNC !== '0').open();
@@ -126,40 +84,20 @@ export async function runCommand(id: string, opts: RunOpts): Promise<void> {
   const dir = runbooksDir(opts.runbooks);
   const { runbook, file, loaded } = loadRunbookById(dir, id);
   await refuseUnlinted(file);
-  const resolved = resolveRunbook(runbook, loadProcess(dir));
-  const env = process.env;
-  const p = params(runbook, opts.set ?? [], env);
+  const p = params(runbook, opts.set ?? [], process.env);
   checkOption(runbook, opts.option);
   checkApprovals(runbook, opts.approve);
-  const timeout = defaultTimeout(env);
-  const stepTypes = await loadStepTypes(runbook);
   const runId = newRunId(runbook.id, realClock.now());
   const stateDir = journalDir(opts.journalDir);
   const prompter = makePrompter(opts);
+  // Built before the lock and the journal: a bad setting leaves nothing behind.
+  const engine = await buildEngine(
+    { runId, runbook, file, source: loaded.source, hash: sha256(loaded.source.text), params: p, stateDir, runbooksDir: dir, prompter, ...(opts.journalDir ? { journalDirFlag: opts.journalDir } : {}) },
+    { dryRun: !!opts.dryRun, ...(opts.option ? { option: opts.option } : {}), approve: opts.approve ?? [], nonInteractive: !!opts.nonInteractive },
+  );
   await checkLiveRuns(stateDir, runbook.id, !!opts.concurrent, prompter);
   const lock = takeRunLock(journalFile(stateDir, runId), runId);
   const journal = openJournal(journalFile(stateDir, runId));
-  const engine = new Engine({
-    runId,
-    runbook,
-    file,
-    source: loaded.source,
-    hash: sha256(loaded.source.text),
-    params: p,
-    fingerprintKey: fingerprintKey(stateDir),
-    dryRun: !!opts.dryRun,
-    ...(opts.option ? { option: opts.option } : {}),
-    approve: opts.approve ?? [],
-    nonInteractive: !!opts.nonInteractive,
-    ...(opts.journalDir ? { resumeFlags: ` --journal-dir ${shellQuote(resolve(opts.journalDir))}` } : {}),
-    prompter,
-    stepTypes,
-    env,
-    escalation: resolved.escalation,
-    statusUpdateEvery: resolved.reminders.statusUpdateEvery,
-    ...(timeout ? { defaultTimeoutMs: timeout } : {}),
-    redactor: redactorFor(p, env),
-  });
   const code = await runSession(engine, journal, opts);
   lock.release();
   await exitWhenFlushed(code);

@@ -1,8 +1,12 @@
 // Reading a journal back into what a resumed run needs: which steps finished
 // (their results restore conditions), which writes started and never reported
 // back (their outcome is unknown), the option chosen, reminders already given.
+import type { Runbook } from '../runbook/types.js';
 import type { EngineEvent, EventOf, Outcome, RunbookRef, RunOptionsRecord } from './events.js';
+import { digestMatches } from './fingerprint.js';
 import type { JournalContents } from './journal.js';
+import type { ResolvedParams } from './params.js';
+import { MASK } from './redact.js';
 
 export interface ResumeState {
   runId: string;
@@ -35,6 +39,9 @@ export interface ResumeState {
 }
 
 export class JournalError extends Error {}
+
+/** A resume that would not act on the values the run started with. */
+export class ResumeRefused extends Error {}
 
 export function reminderKey(kind: string, message: string, after?: string): string {
   return `${kind}:${after ?? ''}:${message}`;
@@ -116,4 +123,51 @@ export function resumeStateFrom(contents: JournalContents): ResumeState {
 
 function hasProgress(result: unknown): boolean {
   return typeof result === 'object' && result !== null && typeof (result as { progress?: unknown }).progress === 'object';
+}
+
+/**
+ * The parameter values a resumed run uses: those the journal holds, plus what
+ * `--set` supplies that the journal cannot hold (secrets) or never had. A
+ * `--set` never rewrites a value the run already used.
+ */
+export function resumedParamSets(state: ResumeState, runbook: Runbook, sets: Iterable<[string, string]>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of Object.entries(state.params)) {
+    if (v === MASK || !runbook.params?.[k]) continue;
+    out.set(k, String(v));
+  }
+  for (const [k, v] of sets) {
+    const journaled = state.params[k];
+    if (journaled !== undefined && journaled !== MASK && String(journaled) !== v) {
+      throw new ResumeRefused(`parameter "${k}" was "${journaled}" in run ${state.runId}; a resumed run keeps its values (start a new run to change it)`);
+    }
+    out.set(k, v);
+  }
+  return out;
+}
+
+/**
+ * Secrets are journaled as keyed fingerprints: a resumed run must act on the
+ * very values the original run showed and had approved, not on a default.
+ */
+export function checkResumedSecrets(state: ResumeState, runbook: Runbook, p: ResolvedParams, key: Buffer): void {
+  const runId = state.runId;
+  for (const name of p.secretNames) {
+    const how = `--set ${name}=…${runbook.params?.[name]?.env ? ` or env ${runbook.params[name]!.env}` : ''}`;
+    const digest = state.secretDigests[name];
+    const now = p.sources[name] === 'unset' ? undefined : String(p.values[name]);
+    if (digest === undefined) {
+      if (state.params[name] === MASK && now === undefined) {
+        throw new ResumeRefused(`secret parameter "${name}" is not in the journal; give it again with ${how} to resume`);
+      }
+      continue;
+    }
+    if (now !== undefined && digestMatches(digest, runId, now, key)) continue;
+    const was = state.paramSources[name] === 'default' ? 'its default' : `a value given by ${state.paramSources[name] === 'env' ? 'env' : '--set'}`;
+    throw new ResumeRefused(
+      now === undefined || p.sources[name] === 'default'
+        ? `secret parameter "${name}" had ${was} when run ${runId} started; give the same value again with ${how} to resume`
+        : `secret parameter "${name}" is not the value run ${runId} started with; resume with the same value (${how})`,
+    );
+  }
 }

@@ -142,7 +142,7 @@ test('a journal directory that cannot be created is a one-line error, exit 2, at
   const started = Date.now();
   const r = await oncall(['--runbooks', FIXTURES, 'run', 'FIX-001', '--journal-dir', '/proc/1/nope'], { env, timeoutMs: 10_000 });
   expect(r.code).toBe(2);
-  expect(r.stderr).toMatch(/^oncall: cannot write the run journal \/proc\/1\/nope\/FIX-001-\S+\.jsonl: E[A-Z]+\n$/);
+  expect(r.stderr).toMatch(/^oncall: cannot write the run journal directory \/proc\/1\/nope: E[A-Z]+\n$/);
   expect(Date.now() - started).toBeLessThan(8_000);
 });
 

@@ -3,6 +3,7 @@
 // are only reachable from inside Kubernetes. Same result as kafka.lag.
 
 import { formatDuration } from '../../shared/duration.js';
+import { runCommand } from '../command.js';
 import { StepError, type StepType } from '../types.js';
 import { optionalString, requiredString } from './inputs.js';
 import { lagSummary, summarizeLag, type LagPartition, type LagResult } from './lag-result.js';
@@ -226,19 +227,12 @@ export const kafkaLagTable: StepType<LagTableInput, LagResult> = {
     };
     const argv = lagTableArgv(i);
     const shown = `${i.kubectl} exec ${i.pod} -- ${i.script}`;
-    const { execa } = await import('execa');
-    const r = await execa(i.kubectl, argv, {
-      reject: false,
-      stdin: 'ignore',
-      timeout: ctx.timeoutMs,
-      cancelSignal: ctx.signal,
-      forceKillAfterDelay: 1000,
-      env: ctx.env,
-      stripFinalNewline: false,
-    });
+    // Through the one process runner: own process group (killed whole on
+    // timeout or Ctrl-C), bounded output, the same exit explanations.
+    const r = await runCommand({ file: i.kubectl, args: argv, display: shown }, { timeoutMs: ctx.timeoutMs, signal: ctx.signal, env: ctx.env, killGraceMs: 1000 });
     if (r.timedOut) throw new StepError(`${shown} did not finish within ${formatDuration(ctx.timeoutMs)}`, 'timeout');
-    if (r.isCanceled) throw new StepError(`${shown} was interrupted`, 'aborted');
-    if ((r as { code?: string }).code === 'ENOENT') throw new StepError(`${i.kubectl}: command not found`, 'not-found');
+    if (r.interrupted) throw new StepError(`${shown} was interrupted`, 'aborted');
+    if (r.exitCode === 127) throw new StepError(`${i.kubectl}: command not found`, 'not-found');
     if (r.exitCode !== 0) {
       const verdict = errorLines(`${r.stderr}\n${r.stdout}`);
       // kubectl could not reach the API server: the cluster is unreachable, not the step broken.
