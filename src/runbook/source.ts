@@ -73,8 +73,10 @@ export function parseSource(file: string, text: string, options: { fast?: boolea
   }
   // Most runbooks are in the plain subset the fast parser reads exactly; the rest
   // (and every file with a YAML error) goes through yaml.
-  // ONCALL_FAST_YAML=0 turns the fast path off (to rule it out when debugging).
-  const fast = options.fast === false || process.env.ONCALL_FAST_YAML === '0' ? undefined : fastParse(text);
+  // ONCALL_FAST_YAML=0 turns the fast path off (to rule it out when debugging,
+  // and for CI's second pass); `fast: true` asks for it whatever the environment.
+  const useFast = options.fast ?? process.env.ONCALL_FAST_YAML !== '0';
+  const fast = useFast ? fastParse(text) : undefined;
   if (fast) return { source: { file, text, tree: fast.root, lineCounter: linesOf(fast.lineStarts) }, errors: [], value: fast.value };
   // yaml loads only when needed: a runbook outside the fast subset, or with an error.
   const { LineCounter, parseDocument } = yamlLib();

@@ -30,7 +30,7 @@ describe.each([
   ['the fast parser', true],
   ['yaml', false],
 ])('ranges from %s', (_, fast) => {
-  const { source, errors } = parseSource('f.yaml', text, { fast: fast ? undefined : false });
+  const { source, errors } = parseSource('f.yaml', text, { fast });
   expect(errors).toEqual([]);
   if (fast) expect(source.tree).toBeDefined();
   else expect(source.doc).toBeDefined();
