@@ -39,7 +39,7 @@ export async function alertCommand(file: string | undefined, opts: AlertOptions)
   process.exitCode = everyFiringAlertMatched(report) ? EXIT.ok : EXIT.problems;
 }
 
-async function readInput(file: string | undefined): Promise<{ text: string; name: string }> {
+export async function readInput(file: string | undefined): Promise<{ text: string; name: string }> {
   if (file !== undefined && file !== '-') {
     try {
       return { text: readFileSync(file, 'utf8'), name: file };

@@ -36,7 +36,7 @@ export interface EngineInputs {
 }
 
 /** What only `run` or only `resume` decides. */
-export type RunMode = Pick<EngineOptions, 'dryRun' | 'option' | 'approve' | 'nonInteractive' | 'hashChanged' | 'resume' | 'resumeApprove' | 'refresh'>;
+export type RunMode = Pick<EngineOptions, 'dryRun' | 'option' | 'approve' | 'nonInteractive' | 'hashChanged' | 'resume' | 'resumeApprove' | 'refresh' | 'alert'>;
 
 export async function buildEngine(inputs: EngineInputs, mode: RunMode): Promise<Engine> {
   const env = process.env;

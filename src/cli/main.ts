@@ -41,7 +41,8 @@ export function buildProgram(): Command {
   program
     .command('run')
     .description('run a runbook: Detect → Triage → Mitigate → Communicate → Resolve')
-    .argument('<id>', 'runbook id, e.g. INC-007')
+    .argument('[id]', 'runbook id, e.g. INC-007 (or give --alert)')
+    .option('--alert <file>', 'start the runbook this Alertmanager payload, alert or alert title calls for (- for stdin), with its values')
     .option('--dry-run', 'rehearse: reads run for real, writes are shown and never done')
     .option('--set <key=value>', 'set a parameter (repeatable)', collect, [])
     .option('--option <id>', 'pick this mitigation option without asking')

@@ -28,6 +28,8 @@ export interface RunOpts {
   journalDir?: string;
   /** Start although another run of the runbook is live. */
   concurrent?: boolean;
+  /** An Alertmanager payload, alert or alert title (a file, or - for stdin) that picks the runbook. */
+  alert?: string;
 }
 
 export function sha256(text: string): string {
@@ -80,20 +82,25 @@ export async function refuseUnlinted(file: string): Promise<void> {
   throw new CliError(`runbook fails lint, not running it: ${formatDiagnosticLine({ ...errors[0]!, file })}${more}`, EXIT.usage);
 }
 
-export async function runCommand(id: string, opts: RunOpts): Promise<void> {
+export async function runCommand(givenId: string | undefined, opts: RunOpts): Promise<void> {
   const dir = runbooksDir(opts.runbooks);
+  const prompter = makePrompter(opts);
+  if (givenId && opts.alert) throw new CliError('give a runbook id or --alert, not both', EXIT.usage);
+  if (!givenId && !opts.alert) throw new CliError('which runbook? give its id (oncall list) or --alert FILE', EXIT.usage);
+  const fromAlert = opts.alert ? await (await import('./run-alert.js')).runbookForAlert(opts.alert, dir, prompter, opts.runbooks) : undefined;
+  const id = fromAlert?.id ?? givenId!;
   const { runbook, file, loaded } = loadRunbookById(dir, id);
   await refuseUnlinted(file);
-  const p = params(runbook, opts.set ?? [], process.env);
+  // The alert's values first: an explicit --set wins over a label.
+  const p = params(runbook, [...(fromAlert?.sets ?? []), ...(opts.set ?? [])], process.env);
   checkOption(runbook, opts.option);
   checkApprovals(runbook, opts.approve);
   const runId = newRunId(runbook.id, realClock.now());
   const stateDir = journalDir(opts.journalDir);
-  const prompter = makePrompter(opts);
   // Built before the lock and the journal: a bad setting leaves nothing behind.
   const engine = await buildEngine(
     { runId, runbook, file, source: loaded.source, hash: sha256(loaded.source.text), params: p, stateDir, runbooksDir: dir, prompter, ...(opts.journalDir ? { journalDirFlag: opts.journalDir } : {}) },
-    { dryRun: !!opts.dryRun, ...(opts.option ? { option: opts.option } : {}), approve: opts.approve ?? [], nonInteractive: !!opts.nonInteractive },
+    { dryRun: !!opts.dryRun, ...(opts.option ? { option: opts.option } : {}), approve: opts.approve ?? [], nonInteractive: !!opts.nonInteractive, ...(fromAlert ? { alert: fromAlert.alert } : {}) },
   );
   await checkLiveRuns(stateDir, runbook.id, !!opts.concurrent, prompter);
   const lock = takeRunLock(journalFile(stateDir, runId), runId);

@@ -17,7 +17,7 @@ import type { StepType } from '../steps/types.js';
 import { approveOrPlan } from './approval.js';
 import type { Clock } from './clock.js';
 import { RunCore, Stop, type Ctx, type Finished, type Ready } from './core.js';
-import type { EventBus, Outcome, Subscriber } from './events.js';
+import type { AlertRef, EventBus, Outcome, Subscriber } from './events.js';
 import { execute } from './execute.js';
 import { limiter } from './limiter.js';
 import { chooseAndRun } from './mitigation.js';
@@ -69,6 +69,8 @@ export interface EngineOptions {
   redactor?: Redactor;
   /** Continue a journaled run. */
   resume?: ResumeState;
+  /** The alert this run was started from (`run --alert`), journaled with run-started. */
+  alert?: AlertRef;
   /** Resume: run detect and triage's reads again instead of restoring their results. */
   refresh?: boolean;
   /** Flags the printed `oncall resume` command needs to find this run again (" --journal-dir DIR"). */
@@ -155,6 +157,7 @@ export class Engine {
       options: core.optionsRecord,
       user: core.user,
       startedAt: new Date(core.startedAt).toISOString(),
+      ...(o.alert ? { alert: o.alert } : {}),
     });
   }
 

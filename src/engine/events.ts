@@ -5,6 +5,14 @@ import type { StageName } from '../runbook/types.js';
 import type { Plan } from '../steps/types.js';
 import type { Redactor } from './redact.js';
 
+/** The alert a run answers, as journaled. */
+export interface AlertRef {
+  name: string;
+  labels: Record<string, string>;
+  startsAt?: string;
+  fingerprint?: string;
+}
+
 export type StepStatus = 'ok' | 'failed' | 'skipped' | 'planned' | 'interrupted' | 'stopped';
 export type StepKind = 'run' | 'check' | 'manual' | 'message';
 export type StepEffect = 'read' | 'write' | 'none';
@@ -62,6 +70,8 @@ export type EngineEventBody =
       options: RunOptionsRecord;
       user: string;
       startedAt: string;
+      /** The alert the run was started from (`run --alert`): reports measure the detection gap from its startsAt. */
+      alert?: AlertRef;
     }
   | {
       type: 'run-resumed';
