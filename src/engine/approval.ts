@@ -10,7 +10,7 @@ import { withTimeout } from './execute.js';
 import { targetOf } from './prepare.js';
 
 /** Why a write of a resumed run needs an approval given now (not one from the original command line). */
-function freshApproval(core: RunCore, id: string): string | undefined {
+export function freshApproval(core: RunCore, id: string): string | undefined {
   const r = core.o.resume;
   if (!r) return undefined;
   const partWay = r.partWay.get(id);

@@ -24,6 +24,7 @@ import {
   type StepStatus,
 } from './events.js';
 import { PromptInterrupted } from './prompter.js';
+import type { PreparedPost } from './message.js';
 import { Redactor } from './redact.js';
 import type { RenderedCommand } from './render.js';
 import { Scope } from './scope.js';
@@ -47,7 +48,7 @@ export type Action =
   | { type: 'run'; cmd: RenderedCommand; target?: string; programs: string[] }
   | { type: 'check'; name: string; stepType: StepType; input: Record<string, unknown>; target?: string }
   | { type: 'manual'; text: string }
-  | { type: 'message'; message: { channel: string; text: string; translation?: string } };
+  | { type: 'message'; message: { channel: string; text: string; translation?: string }; post?: PreparedPost };
 
 /** A step ready to run: rendered, its real effect judged. */
 export interface Ready {
@@ -155,6 +156,8 @@ export class RunCore {
   readonly notVerified: string[] = [];
   readonly failedReads: string[] = [];
   plannedWrites = 0;
+  /** Messages that were to be posted and were not (failed, no URL): said at the end. */
+  readonly unposted: string[] = [];
 
   constructor(readonly o: EngineOptions) {
     this.runId = o.runId;

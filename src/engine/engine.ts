@@ -20,6 +20,7 @@ import { RunCore, Stop, type Ctx, type Finished, type Ready } from './core.js';
 import type { AlertRef, EventBus, Outcome, Subscriber } from './events.js';
 import { execute } from './execute.js';
 import { limiter } from './limiter.js';
+import { runMessage } from './message.js';
 import { chooseAndRun } from './mitigation.js';
 import { finalOutcome, finish, policy, runFinished, stoppedOutcome, type RunOutcome } from './outcome.js';
 import { publicParams, secretDigests, type ResolvedParams } from './params.js';
@@ -262,12 +263,7 @@ export class Engine {
   private async runPrepared(r: Ready): Promise<void> {
     const core = this.core;
     const { step, ctx } = r;
-    if (r.kind === 'message') {
-      core.emit(startedEvent(r));
-      const channel = r.action.type === 'message' ? r.action.message.channel : '';
-      finish(core, step, ctx, r.kind, r.effect, { status: 'ok', summary: channel, attempts: 1 }, 0, finishedExtra(r));
-      return;
-    }
+    if (r.kind === 'message') return runMessage(core, r);
     if (r.kind === 'manual') return this.manual(r);
     if (r.effect === 'write') {
       const planned = await approveOrPlan(core, r);

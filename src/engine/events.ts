@@ -50,6 +50,18 @@ export interface Choice {
   warnings?: string[];
 }
 
+/** A message post as the journal keeps it: the URL and credentials masked, the body as sent (redacted). */
+export interface PostRecord {
+  type: 'slack' | 'webhook';
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  body: unknown;
+  /** The answer, once sent: HTTP status (0: none came) and its first bytes. */
+  status?: number;
+  response?: string;
+}
+
 interface StepRef {
   stepId: string;
   stage: StageName;
@@ -119,6 +131,8 @@ export type EngineEventBody =
       /** Bounded copy of the result, enough to restore conditions on resume. */
       result?: unknown;
       message?: { channel: string; text: string; translation?: string };
+      /** A message step's post (planned, sent or failed). */
+      post?: PostRecord;
       instruction?: string;
       /** Native check input (interpolated), for planned writes. */
       input?: Record<string, unknown>;

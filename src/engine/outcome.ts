@@ -53,6 +53,8 @@ export function finish(
 export function policy(core: RunCore, r: Pick<Ready, 'step' | 'ctx' | 'effect'>, f: Finished): void {
   if (f.status === 'interrupted') throw new Stop('interrupted', 130, `interrupted during "${r.step.id}"`);
   if (f.status !== 'failed' || core.o.dryRun) return;
+  // A message that did not post is shown and journaled; the run goes on.
+  if (r.step.message) return;
   const what = `${r.effect === 'write' ? 'write ' : ''}step "${r.step.id}" failed: ${f.summary}`;
   if (r.effect === 'write') throw new Stop('failed', 1, what);
   switch (r.ctx.stage) {
@@ -74,10 +76,12 @@ export function finalOutcome(core: RunCore): RunOutcome {
     const unreachable = core.failedReads.length ? `; ${core.failedReads.length} read(s) failed or unreachable: ${core.failedReads.join(', ')}` : '';
     return { outcome: 'rehearsed', exitCode: 0, message: `rehearsal complete: every stage walked, ${core.plannedWrites} write(s) shown and not run${unreachable}` };
   }
+  // A message that did not post is said, not counted against the resolve: the checks decide.
+  const unposted = core.unposted.length ? `; not posted: ${core.unposted.join(', ')}` : '';
   if (core.notVerified.length) {
-    return { outcome: 'not-verified', exitCode: 1, message: `resolve not verified: ${core.notVerified.join(', ')} did not pass` };
+    return { outcome: 'not-verified', exitCode: 1, message: `resolve not verified: ${core.notVerified.join(', ')} did not pass${unposted}` };
   }
-  return { outcome: 'resolved', exitCode: 0, message: 'resolved: every resolve check passed' };
+  return { outcome: 'resolved', exitCode: 0, message: `resolved: every resolve check passed${unposted}` };
 }
 
 /** A walk that threw: a Stop carries its outcome; anything else failed the run. */

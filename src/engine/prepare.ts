@@ -8,6 +8,7 @@ import type { Step } from '../runbook/types.js';
 import { defined } from '../shared/defined.js';
 import { parseDuration } from '../shared/duration.js';
 import type { EngineEventBody, EventOf, StepEffect, StepKind } from './events.js';
+import { postRecord, preparePost } from './message.js';
 import { renderCommand } from './render.js';
 import { LocatedError } from './scope.js';
 import { DEFAULT_TIMEOUT_MS, stepRef, type Action, type Ctx, type Finished, type Ready, type RunCore } from './core.js';
@@ -86,7 +87,10 @@ export function prepare(core: RunCore, step: Step, ctx: Ctx): Ready | undefined 
       const text = core.scope.interpolateText(m.text, [...path, 'message', 'text'], notes);
       const translation = m.translation ? core.scope.interpolateText(m.translation, [...path, 'message', 'translation'], notes) : undefined;
       notes.forEach((n) => core.note(n, 'warn', step.id));
-      action = { type: 'message', message: { channel: m.channel, text, ...defined({ translation }) } };
+      const post = m.post ? preparePost(core, step, path, text) : undefined;
+      // Posting is an external effect: approved like a write, planned in a dry-run.
+      if (post) effect = 'write';
+      action = { type: 'message', message: { channel: m.channel, text, ...defined({ translation }) }, ...defined({ post }) };
     }
     return { step, ctx, path, kind, effect, action, timeoutMs: timeoutOf(core, step) };
   } catch (e) {
@@ -132,7 +136,7 @@ export function finishedExtra(r: Ready): Partial<EventOf<'step-finished'>> {
   const a = r.action;
   if (a.type === 'run') return { command: a.cmd.display, ...defined({ target: a.target }) };
   if (a.type === 'check') return { check: a.name, ...(r.effect === 'write' ? { input: a.input } : {}), ...defined({ target: a.target }) };
-  if (a.type === 'message') return { message: a.message };
+  if (a.type === 'message') return { message: a.message, ...(a.post ? { post: postRecord(a.post) } : {}) };
   return { instruction: a.text };
 }
 

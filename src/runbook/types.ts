@@ -38,6 +38,23 @@ export interface Message {
   text: string;
   /** Customer-facing strings may stay in the seed's language with a translation. */
   translation?: string;
+  /** Really send it (an external effect: approved like a write). Without it, the text is shown only. */
+  post?: MessagePost;
+}
+
+export interface MessagePost {
+  /** slack: an incoming webhook, body {"text"}; webhook: any JSON endpoint (Mattermost, Discord, Google Chat, Teams, Statuspage). */
+  type: 'slack' | 'webhook';
+  /** The URL, usually `${{ params.x }}` of a secret parameter. */
+  url?: string;
+  /** Environment variable holding the URL (used when `url` is absent or empty); its value is secret. */
+  urlEnv?: string;
+  /** webhook only; default POST. */
+  method?: 'POST' | 'PUT' | 'PATCH';
+  /** webhook only; values may interpolate secret parameters. */
+  headers?: Record<string, string>;
+  /** webhook only: the JSON body, interpolated; default {"channel", "text"}. */
+  body?: Record<string, unknown>;
 }
 
 export interface Step {

@@ -130,6 +130,19 @@ export class TerminalRenderer {
     }
   }
 
+  /** A posting message: where it goes, what is sent, and how it went. */
+  private post(e: EventOf<'step-finished'>): string[] {
+    const c = this.c;
+    const p = e.post;
+    if (!p && e.status !== 'failed' && e.status !== 'planned') return [];
+    const lines = p ? [c.dim(`via ${p.type}: ${p.method} ${p.url}`), ...Object.entries(p.headers ?? {}).map(([k, v]) => c.dim(`${k}: ${v}`)), c.dim(`body: ${JSON.stringify(p.body)}`)] : [];
+    if (e.status === 'planned') lines.push(c.cyan(e.planError ? `not sent (dry-run): ${e.planError}` : 'planned, not sent (dry-run)'));
+    else if (e.status === 'ok') lines.push(c.green(`✓ ${e.summary}`));
+    else if (e.status === 'failed') lines.push(`${c.red(`✗ ${e.summary}`)}${c.dim('  (recorded; the run goes on)')}`);
+    else lines.push(c.yellow(e.summary));
+    return lines;
+  }
+
   private finished(e: EventOf<'step-finished'>): string {
     const c = this.c;
     const dur = e.durationMs ? c.dim(` (${formatDuration(e.durationMs)})`) : '';
@@ -137,7 +150,7 @@ export class TerminalRenderer {
     const tag = e.effect === 'write' ? c.red('WRITE ') : '';
     if (e.kind === 'message' && e.message) {
       const lines = [e.message.text, ...(e.message.translation ? [c.dim(`(${e.message.translation})`)] : [])];
-      return this.line(e, `  ${c.blue('✉')} ${name} → ${c.bold(e.message.channel)}`) + this.indent(lines.flatMap((l) => l.split('\n')), '            ');
+      return this.line(e, `  ${c.blue('✉')} ${name} → ${c.bold(e.message.channel)}`) + this.indent([...lines.flatMap((l) => l.split('\n')), ...this.post(e)], '            ');
     }
     if (e.kind === 'manual') {
       const head = this.line(e, `  ${c.magenta('✋')} ${name} ${c.bold(e.instruction ?? '')}`);
