@@ -73,6 +73,16 @@ export function buildProgram(): Command {
     .option('--journal-dir <dir>', 'where run journals go (env ONCALL_STATE_DIR)')
     .action(async (runId, opts, cmd) => (await import('./resume.js')).resumeCommand(runId, { ...cmd.optsWithGlobals(), ...opts }));
 
+  program
+    .command('report')
+    .description('draft a post-mortem from a run journal: timeline, detection gap, time to mitigation and recovery, action items')
+    .argument('<run-id>', 'the run id')
+    .addOption(new Option('--format <format>', 'output format').choices(['md', 'json']).default('md'))
+    .option('--out <file>', 'write to this file instead of stdout (never over an existing one)')
+    .option('--force', 'with --out: overwrite an existing file')
+    .option('--journal-dir <dir>', 'where run journals are (env ONCALL_STATE_DIR)')
+    .action(async (runId, opts, cmd) => (await import('./report.js')).reportCommand(runId, { ...cmd.optsWithGlobals(), ...opts }));
+
   return program;
 }
 
