@@ -17,6 +17,7 @@ import {
   type EngineEventBody,
   type FailureReason,
   type Outcome,
+  type PeerRef,
   type RunbookRef,
   type RunOptionsRecord,
   type StepEffect,
@@ -155,6 +156,8 @@ export class RunCore {
   // The tallies the final outcome is made of.
   readonly notVerified: string[] = [];
   readonly failedReads: string[] = [];
+  /** Peers that did not answer, by key, and the steps that needed them. */
+  readonly peers = new Map<string, { peer: PeerRef; steps: string[] }>();
   plannedWrites = 0;
   /** Messages that were to be posted and were not (failed, no URL): said at the end. */
   readonly unposted: string[] = [];

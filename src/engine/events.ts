@@ -62,6 +62,18 @@ export interface PostRecord {
   response?: string;
 }
 
+/** A peer a step needed and that did not answer (see peer.ts): the same key, the same peer. */
+export interface PeerRef {
+  kind: 'kafka' | 'kubernetes' | 'redis' | 'http';
+  key: string;
+  /** "Kafka at localhost:9092", "kubeconfig", "kubernetes API at https://… (context c)". */
+  name: string;
+  /** "connection refused", "KUBECONFIG=/x does not exist". */
+  cause: string;
+  /** What to set: "set KAFKA_BROKERS or --set brokers=…". */
+  hint?: string;
+}
+
 interface StepRef {
   stepId: string;
   stage: StageName;
@@ -138,6 +150,10 @@ export type EngineEventBody =
       input?: Record<string, unknown>;
       /** Why a planned write has no plan (its target did not answer, a value is unknown). */
       planError?: string;
+      /** Keys of `input` whose value is unknown (a planned write that needs a failed step's result): shown as written. */
+      unknown?: string[];
+      /** The peer that did not answer, when that is why the step failed (or its plan is unavailable). */
+      peer?: PeerRef;
     })
   | (StepRef & {
       type: 'approval-needed';

@@ -5,6 +5,7 @@
 import type { Step } from '../runbook/types.js';
 import { defined } from '../shared/defined.js';
 import { boundResult } from './bound.js';
+import { peerOf, peerTally } from './peer.js';
 import { LocatedError, type StepState } from './scope.js';
 import { Stop, type Ctx, type Finished, type Ready, type RunCore, stepRef } from './core.js';
 import type { EngineEventBody, EventOf, Outcome, StepEffect, StepKind } from './events.js';
@@ -32,6 +33,14 @@ export function finish(
   const result = f.result !== undefined ? { result: f.result } : {};
   const state: StepState = { status: f.status, ...result };
   core.scope.setStep(step.id, state);
+  // A failure (or a plan) that is a peer not answering names the peer, so a rehearsal can say it once.
+  const why = f.status === 'failed' ? f.summary : f.status === 'planned' ? f.planError : undefined;
+  const peer = why ? peerOf(step, why, core.o.runbook.params, core.env) : undefined;
+  if (peer) {
+    const seen = core.peers.get(peer.key) ?? { peer, steps: [] };
+    seen.steps.push(step.id);
+    core.peers.set(peer.key, seen);
+  }
   core.emit({
     type: 'step-finished',
     ...stepRef(step.id, ctx),
@@ -44,8 +53,9 @@ export function finish(
     ...defined({ title: step.title, reason: f.reason, excerpt: f.excerpt, plan: f.plan, planError: f.planError }),
     ...(f.result !== undefined ? { result: boundResult(f.result) } : {}),
     ...extra,
+    ...defined({ peer }),
   } as EngineEventBody);
-  if (f.status === 'failed' && effect !== 'write') core.failedReads.push(step.id);
+  if (f.status === 'failed' && effect !== 'write' && !peer) core.failedReads.push(step.id);
   return state;
 }
 
@@ -73,8 +83,11 @@ export function policy(core: RunCore, r: Pick<Ready, 'step' | 'ctx' | 'effect'>,
 /** A walk that reached the end: rehearsed, resolved, or not verified. */
 export function finalOutcome(core: RunCore): RunOutcome {
   if (core.o.dryRun) {
-    const unreachable = core.failedReads.length ? `; ${core.failedReads.length} read(s) failed or unreachable: ${core.failedReads.join(', ')}` : '';
-    return { outcome: 'rehearsed', exitCode: 0, message: `rehearsal complete: every stage walked, ${core.plannedWrites} write(s) shown and not run${unreachable}` };
+    // Peers are counted, not the steps that needed them: one missing kubeconfig is one thing to fix.
+    const peers = [...core.peers.values()].map((p) => peerTally(p.peer, p.steps.length));
+    const unreachable = peers.length ? `; unreachable: ${peers.join(', ')}` : '';
+    const failed = core.failedReads.length ? `; ${core.failedReads.length} read(s) failed: ${core.failedReads.join(', ')}` : '';
+    return { outcome: 'rehearsed', exitCode: 0, message: `rehearsal complete: every stage walked, ${core.plannedWrites} write(s) shown and not run${unreachable}${failed}` };
   }
   // A message that did not post is said, not counted against the resolve: the checks decide.
   const unposted = core.unposted.length ? `; not posted: ${core.unposted.join(', ')}` : '';

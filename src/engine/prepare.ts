@@ -4,6 +4,7 @@
 // Also the started/finished event fields that describe the prepared action.
 import { describeFindings, judgeRendered } from '../commands/rendered.js';
 import { maskUrl } from '../shared/mask-url.js';
+import type { DocPath } from '../runbook/source.js';
 import type { Step } from '../runbook/types.js';
 import { defined } from '../shared/defined.js';
 import { parseDuration } from '../shared/duration.js';
@@ -101,7 +102,7 @@ export function prepare(core: RunCore, step: Step, ctx: Ctx): Ready | undefined 
       core.plannedWrites++;
       const template = kind === 'run' ? (Array.isArray(step.run) ? step.run.join(' ') : step.run!) : `${step.check} ${JSON.stringify(step.with ?? {})}`;
       finish(core, step, ctx, kind, 'write', { status: 'planned', summary: `would run: ${template}`, attempts: 0, planError: `not rendered: ${e.message}` }, 0, {
-        ...(kind === 'run' ? { command: template } : { check: step.check!, input: step.with ?? {} }),
+        ...(kind === 'run' ? { command: template } : { check: step.check!, ...partialInput(core, step, path) }),
       });
       return undefined;
     }
@@ -111,6 +112,22 @@ export function prepare(core: RunCore, step: Step, ctx: Ctx): Ready | undefined 
     policy(core, { step, ctx, effect: isWrite ? 'write' : declaredEffect }, failed);
     return undefined;
   }
+}
+
+/** A check's input with every value that renders rendered; the others stay as written, listed in `unknown`. */
+function partialInput(core: RunCore, step: Step, path: DocPath): { input: Record<string, unknown>; unknown?: string[] } {
+  const input: Record<string, unknown> = {};
+  const unknown: string[] = [];
+  for (const [k, v] of Object.entries(step.with ?? {})) {
+    try {
+      input[k] = core.scope.interpolateDeep(v, [...path, 'with', k]);
+    } catch (e) {
+      if (!(e instanceof LocatedError)) throw e;
+      input[k] = v;
+      unknown.push(k);
+    }
+  }
+  return { input, ...(unknown.length ? { unknown } : {}) };
 }
 
 /** The target an action names, when it names one. */

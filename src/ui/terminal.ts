@@ -5,6 +5,18 @@ import { escapeControlsDeep } from './control-chars.js';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { formatDuration, formatElapsed } from '../shared/duration.js';
 import type { EngineEvent, EventOf } from '../engine/events.js';
+import { peerHeadline } from '../engine/peer.js';
+
+/** A check's input as the operator reads it: "namespace=smp-prod replicas=6", unknown values as "?". */
+export function formatValues(input: Record<string, unknown>, unknown: readonly string[] = []): string {
+  return Object.entries(input)
+    .map(([k, v]) => {
+      if (unknown.includes(k)) return `${k}=?`;
+      const text = typeof v === 'string' ? (v === '' || /[\s"]/.test(v) ? JSON.stringify(v) : v) : JSON.stringify(v);
+      return `${k}=${text}`;
+    })
+    .join(' ');
+}
 
 export interface TerminalOptions {
   write: (text: string) => void;
@@ -24,6 +36,9 @@ const STAGE_TITLE: Record<string, string> = {
 export class TerminalRenderer {
   private readonly c: ChalkInstance;
   private dryRun = false;
+  /** Peers a rehearsal has already named (the first step that needed one says so, the others point at it). */
+  private readonly peersShown = new Set<string>();
+  private lastPeer: string | undefined;
 
   constructor(private readonly opts: TerminalOptions) {
     this.c = new Chalk({ level: opts.color ? 1 : 0 });
@@ -80,8 +95,11 @@ export class TerminalRenderer {
       }
       case 'step-progress':
         return this.line(e, `    ${c.dim(`↻ ${e.stepId}: ${e.message}`)}`);
-      case 'step-finished':
-        return this.finished(e);
+      case 'step-finished': {
+        const text = this.finished(e);
+        if (!(e.peer && this.dryRun && e.status === 'failed')) this.lastPeer = undefined;
+        return text;
+      }
       case 'approval-needed': {
         const head = `  ${c.red.bold(e.highRisk ? 'HIGH-RISK WRITE' : 'WRITE')} ${c.bold(e.stepId)}${e.title ? ` ${e.title}` : ''}${e.inDoubt ? c.yellow.bold('  (outcome of the earlier attempt unknown)') : ''}`;
         const lines = [`will run: ${c.bold(e.action)}`];
@@ -143,6 +161,13 @@ export class TerminalRenderer {
     return lines;
   }
 
+  /** The peer's one line, the first time a rehearsal meets it. */
+  private peerHead(e: EventOf<'step-finished'>): string {
+    if (!e.peer || !this.dryRun || this.peersShown.has(e.peer.key)) return '';
+    this.peersShown.add(e.peer.key);
+    return this.line(e, `  ${this.c.yellow(`⚠ ${peerHeadline(e.peer)}`)}`);
+  }
+
   private finished(e: EventOf<'step-finished'>): string {
     const c = this.c;
     const dur = e.durationMs ? c.dim(` (${formatDuration(e.durationMs)})`) : '';
@@ -165,17 +190,26 @@ export class TerminalRenderer {
       case 'skipped':
         return this.line(e, `  ${c.dim(`− ${e.stepId}  ${e.summary}`)}`);
       case 'planned': {
-        const what = e.command ?? (e.check ? `${e.check}${e.input ? ` ${JSON.stringify(e.input)}` : ''}` : undefined);
-        const lines = what ? [`would run: ${c.bold(what)}`] : [e.summary];
+        // A write whose target did not answer: its values, and the peer named once above.
+        const unavailable = e.peer && this.dryRun ? c.yellow(` (plan unavailable: no ${e.peer.name})`) : '';
+        const what = e.command ? `would run: ${c.bold(e.command)}` : e.check ? `would run ${c.bold(`${e.check}${e.input ? `: ${formatValues(e.input, e.unknown)}` : ''}`)}` : undefined;
+        const lines = what ? [`${what}${unavailable}`] : [e.summary];
         if (e.target) lines.push(`target:    ${e.target}`);
         if (e.plan && !e.plan.summary.startsWith('would run')) lines.push(`plan:      ${e.plan.summary}`, ...(e.plan.details ?? []).map((d) => `           ${d}`));
-        if (e.planError) lines.push(c.yellow(`plan unavailable: ${e.planError}`));
-        return this.line(e, `  ${c.cyan('◇')} ${tag}${name}  ${c.cyan('planned, not run')}`) + this.indent(lines, '            ');
+        if (e.planError && !unavailable) lines.push(c.yellow(`plan unavailable: ${e.planError}`));
+        return this.peerHead(e) + this.line(e, `  ${c.cyan('◇')} ${tag}${name}  ${c.cyan('planned, not run')}`) + this.indent(lines, '            ');
       }
       case 'interrupted':
       case 'stopped':
         return this.line(e, `  ${c.yellow('■')} ${tag}${name}  ${e.summary}${dur}`);
       default: {
+        // A rehearsal with no peers says so once per peer, not once per step.
+        if (e.peer && this.dryRun && e.status === 'failed') {
+          const head = this.peerHead(e);
+          const which = head || this.lastPeer === e.peer.key ? 'it' : e.peer.name === 'kubeconfig' ? 'a kubeconfig' : e.peer.name;
+          this.lastPeer = e.peer.key;
+          return head + this.line(e, `    ${c.dim(`· ${e.stepId} (${e.stage}) needs ${which}`)}`);
+        }
         // The summary is the line the journal has; "unreachable: …" reads on its own.
         const text = e.summary.startsWith('unreachable: ') ? `${c.red.bold('unreachable:')} ${e.summary.slice('unreachable: '.length)}` : `${c.red('failed:')} ${e.summary}`;
         const excerpt = (e.excerpt ?? []).map((l) => c.dim(`│ ${l}`));

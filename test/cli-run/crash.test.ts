@@ -38,7 +38,7 @@ function journalFile(s: Scenario): string | undefined {
 
 async function waitForStart(s: Scenario, stepId: string, child: ChildProcess): Promise<void> {
   const needle = `"type":"step-started","stepId":"${stepId}"`;
-  for (let i = 0; i < 500; i++) {
+  for (let i = 0; i < 3000; i++) {
     const f = journalFile(s);
     if (f && readFileSync(f, 'utf8').includes(needle)) return;
     if (child.exitCode !== null) throw new Error(`run ended before ${stepId} started`);

@@ -43,13 +43,13 @@ let runs = 0;
 
 /**
  * `oncall --runbooks runbooks run <args>` with no TTY. The base environment
- * has PATH and a private HOME only; ONCALL_STEP_TIMEOUT defaults to 5s so an
+ * has PATH and a private HOME only; ONCALL_STEP_TIMEOUT defaults to 10s so an
  * unreachable peer fails fast.
  */
 export function oncallRun(home: string, args: string[], opts: CliOptions = {}): Promise<CliRun> {
   const journalDir = join(home, `journal-${process.pid}-${++runs}`);
   const argv = ['--runbooks', RUNBOOKS, 'run', ...args, '--journal-dir', journalDir];
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, NO_COLOR: '1', ONCALL_STEP_TIMEOUT: '5s' };
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, NO_COLOR: '1', ONCALL_STEP_TIMEOUT: '10s' };
   for (const [k, v] of Object.entries(opts.env ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;
