@@ -83,6 +83,23 @@ export function buildProgram(): Command {
     .option('--journal-dir <dir>', 'where run journals are (env ONCALL_STATE_DIR)')
     .action(async (runId, opts, cmd) => (await import('./report.js')).reportCommand(runId, { ...cmd.optsWithGlobals(), ...opts }));
 
+  program
+    .command('serve')
+    .description('Alertmanager webhook receiver: triage each firing alert as a dry-run and post the verdict to chat')
+    .option('--listen <host:port>', 'address to listen on; anything but loopback needs --token-file', '127.0.0.1:9095')
+    .option('--token-file <file>', 'bearer token every POST must carry (env ONCALL_SERVE_TOKEN)')
+    .option('--webhook-url-file <file>', 'chat webhook the verdicts are posted to (env ONCALL_SERVE_WEBHOOK_URL)')
+    .addOption(new Option('--chat-type <type>', 'webhook body: Slack {text}, or generic JSON {text, verdict}').choices(['slack', 'webhook']).default('slack'))
+    .option('--concurrency <n>', 'triages running at once', '2')
+    .option('--queue-size <n>', 'triages waiting at most; beyond it requests get 503 with Retry-After', '100')
+    .option('--dedupe-window <duration>', 'a fingerprint triaged this recently is not triaged again', '15m')
+    .option('--claim-ttl <duration>', 'how long a running triage holds its fingerprint before it is presumed dead', '10m')
+    .option('--grace <duration>', 'on SIGTERM, how long running triages may finish before they are interrupted', '25s')
+    .option('--redis <url>', 'share fingerprint claims between replicas (SET NX PX)')
+    .option('--redis-prefix <prefix>', 'key prefix of the claims', 'oncall:serve:claim:')
+    .option('--journal-dir <dir>', 'where triage journals go (env ONCALL_STATE_DIR)')
+    .action(async (opts, cmd) => (await import('./serve.js')).serveCommand({ ...cmd.optsWithGlobals(), ...opts }));
+
   return program;
 }
 
