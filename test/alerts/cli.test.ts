@@ -2,11 +2,10 @@
 // stdin, seed 000's title line, the command to run with the alert's values,
 // a hostile label kept out of that command, and the exit codes: 0 every
 // firing alert matched, 1 one did not (closest listed), 2 bad input.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, assertBuilt, ROOT, type Result } from '../cli-run/helpers.js';
+import { BIN, assertBuilt, oncall as run, ROOT, type Result } from '../cli-run/helpers.js';
 import { spawnPty } from '../support/pty.js';
 
 const PAYLOADS = join(ROOT, 'test', 'fixtures', 'alert-payloads');
@@ -17,25 +16,9 @@ const env = { ...process.env, NO_COLOR: '1', ONCALL_RUNBOOKS: undefined };
 
 beforeAll(() => assertBuilt());
 
-/** The CLI with `stdin` piped in (closed at once when undefined). */
-function oncall(args: string[], stdin?: string, extraEnv: Record<string, string> = {}): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...env, ...extraEnv } as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`oncall ${args.join(' ')} did not finish; stdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, 20_000);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-    child.stdin.end(stdin ?? '');
-  });
-}
+/** The CLI with `stdin` piped in (an empty stdin when undefined). */
+const oncall = (args: string[], stdin?: string, extraEnv: Record<string, string> = {}): Promise<Result> =>
+  run(args, { env: { ...env, ...extraEnv }, stdin: stdin ?? '' });
 
 const payload = (name: string) => join(PAYLOADS, name);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test reads of free-form JSON

@@ -1,10 +1,9 @@
 // `oncall run --alert`: the alert picks the runbook and fills its values; the
 // journal keeps the alert's startsAt (reports measure the detection gap).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, assertBuilt, journalEvents, ROOT, type Result } from '../cli-run/helpers.js';
+import { assertBuilt, journalEvents, oncall as run, ROOT, type Result } from '../cli-run/helpers.js';
 
 const PAYLOADS = join(ROOT, 'test', 'fixtures', 'alert-payloads');
 let tmp: string;
@@ -14,18 +13,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function oncall(args: string[], state: string, stdin?: string): Promise<Result> {
-  return new Promise((resolve) => {
-    const env = { ...process.env, NO_COLOR: '1', ONCALL_RUNBOOKS: undefined, ONCALL_STATE_DIR: state, KAFKA_BROKERS: '127.0.0.1:1' } as NodeJS.ProcessEnv;
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdin.end(stdin ?? '');
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
+const oncall = (args: string[], state: string, stdin?: string): Promise<Result> =>
+  run(args, { env: { ...process.env, NO_COLOR: '1', ONCALL_RUNBOOKS: undefined, ONCALL_STATE_DIR: state, KAFKA_BROKERS: '127.0.0.1:1' }, stdin: stdin ?? '' });
 
 const lagAlert = {
   version: '4',

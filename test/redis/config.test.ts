@@ -5,7 +5,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import net from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { redisConfig } from '../../src/steps/redis/index.js';
@@ -13,7 +12,7 @@ import { applySettings } from '../../src/steps/redis/config.js';
 import { memoryBytes, sameConfigValue } from '../../src/steps/redis/config-values.js';
 import { effectOf } from '../../src/steps/catalog.js';
 import type { StepContext, StepType } from '../../src/steps/types.js';
-import { freePort, startRedisServer, type PrivateRedis } from '../support/redis-server.js';
+import { freePort, ping, startRedisServer, type PrivateRedis } from '../support/redis-server.js';
 import { stepFailure } from '../support/step-failure.js';
 
 const PASSWORD = 'cfg-S3cret-pw';
@@ -27,21 +26,6 @@ async function get(client: Redis, name: string): Promise<string> {
   return value!;
 }
 
-/** One PING over a raw socket: true on +PONG. */
-function answersPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.on('error', () => done(false));
-    socket.on('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (d) => done(String(d).startsWith('+PONG')));
-  });
-}
-
 /** A redis-server started from a config file, so that CONFIG REWRITE has somewhere to write. */
 async function startFromConfigFile(lines: string[]): Promise<{ url: string; file: string; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'oncall-redis-conf-'));
@@ -50,7 +34,7 @@ async function startFromConfigFile(lines: string[]): Promise<{ url: string; file
   writeFileSync(file, [`port ${port}`, 'bind 127.0.0.1', 'save ""', 'appendonly no', `dir ${dir}`, 'loglevel warning', ...lines, ''].join('\n'));
   const child: ChildProcess = spawn('redis-server', [file], { stdio: 'ignore' });
   const deadline = Date.now() + 10_000;
-  while (!(await answersPing(port))) {
+  while (!(await ping(port))) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`redis-server ${file} did not start`);
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -35,7 +35,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** One PING over a raw socket; true on +PONG. */
-function ping(port: number): Promise<boolean> {
+export function ping(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
     let data = '';
