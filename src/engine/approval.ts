@@ -25,6 +25,7 @@ async function planOf(core: RunCore, r: Ready): Promise<{ plan?: Plan; planError
   const a = r.action;
   if (a.type === 'run') return { plan: { summary: `would run: ${a.cmd.display}`, ...defined({ target: a.target }) } };
   if (a.type !== 'check') return {};
+  if (core.o.backend) return core.o.backend.plan(core, r);
   if (!a.stepType.plan) return { plan: { summary: `would run ${a.name} with ${JSON.stringify(a.input)}`, ...defined({ target: a.target }) } };
   const out = await withTimeout(core, r, (ctx) => a.stepType.plan!(ctx, a.input));
   // The step type's own target wins; the one read from the input fills in.

@@ -15,13 +15,14 @@ import type { Escalation, MitigationOption, Runbook, StageName, Step } from '../
 import { defined } from '../shared/defined.js';
 import type { StepType } from '../steps/types.js';
 import { approveOrPlan } from './approval.js';
+import type { StepBackend } from './backend.js';
 import type { Clock } from './clock.js';
 import { RunCore, Stop, type Ctx, type Finished, type Ready } from './core.js';
 import type { AlertRef, EventBus, Outcome, Subscriber } from './events.js';
 import { execute } from './execute.js';
 import { limiter } from './limiter.js';
 import { runMessage } from './message.js';
-import { chooseAndRun } from './mitigation.js';
+import { chooseAndRun, tryAnother } from './mitigation.js';
 import { finalOutcome, finish, policy, runFinished, stoppedOutcome, type RunOutcome } from './outcome.js';
 import { publicParams, secretDigests, type ResolvedParams } from './params.js';
 import { finishedExtra, prepare, startedEvent } from './prepare.js';
@@ -52,6 +53,8 @@ export interface EngineOptions {
   approve?: string[];
   nonInteractive?: boolean;
   prompter: Prompter;
+  /** Where steps act instead of the live world: a rehearsal's scenario (see backend.ts). */
+  backend?: StepBackend;
   /** Native step types by name (the catalog, or fixtures in tests). */
   stepTypes?: (name: string) => StepType | undefined;
   clock?: Clock;
@@ -171,9 +174,38 @@ export class Engine {
       await this.stage('triage', triage);
       await this.triageCases();
     }
-    if (mitigate) await this.mitigate();
+    const tried = mitigate ? await this.mitigate() : [];
     if (communicate) await this.stage('communicate', communicate);
     await this.stage('resolve', resolve);
+    await this.untilResolved(tried);
+  }
+
+  /** Resolve did not pass: interactively, refresh the evidence and offer the
+   *  options not tried yet (each attempt journaled), then resolve again. */
+  private async untilResolved(tried: string[]): Promise<void> {
+    const { o, core } = this;
+    const { detect, triage, mitigate, resolve } = o.runbook.stages;
+    while (core.notVerified.length && mitigate && tried.length && !o.dryRun && o.prompter.interactive && !o.option) {
+      const failed = [...core.notVerified];
+      if (!mitigate.options.some((opt) => !tried.includes(opt.id))) return;
+      core.note(`resolve not verified after option "${tried.at(-1)}": reading detect and triage again before the next choice`, 'warn');
+      await this.refreshEvidence('detect', detect);
+      if (triage) await this.refreshEvidence('triage', triage);
+      this.enter('mitigate', mitigate);
+      const next = await tryAnother(core, tried, failed, (option) => this.runOption(option));
+      if (!next) return;
+      tried.splice(0, tried.length, ...next);
+      core.notVerified.length = 0;
+      await this.stage('resolve', resolve);
+    }
+  }
+
+  /** A stage's reads again (triage cases' too); its writes and manual steps are not repeated. */
+  private async refreshEvidence(name: 'detect' | 'triage', stage: { timebox?: string; notes?: string[]; steps?: Step[]; cases?: Array<{ id: string; steps?: Step[] }> }): Promise<void> {
+    const reads = (steps: Step[] = []): Step[] => steps.filter((s) => s.effect === 'read' && (s.run !== undefined || s.check !== undefined));
+    this.enter(name, { ...defined({ timebox: stage.timebox }) });
+    await this.steps(reads(stage.steps), { stage: name });
+    for (const c of stage.cases ?? []) await this.steps(reads(c.steps), { stage: name, caseId: c.id });
   }
 
   /** stage-started, and its timebox watched. */
@@ -217,9 +249,9 @@ export class Engine {
     }
   }
 
-  private async mitigate(): Promise<void> {
+  private async mitigate(): Promise<string[]> {
     this.enter('mitigate', this.o.runbook.stages.mitigate!);
-    await chooseAndRun(this.core, (option) => this.runOption(option));
+    return chooseAndRun(this.core, (option) => this.runOption(option));
   }
 
   /** The stage's common steps (once, before the first option), then the option's. */
@@ -328,6 +360,7 @@ export class Engine {
     const answer = await core.ask(o.prompter.manual(core.redactor.string(text)));
     const ms = Math.round(performance.now() - t0);
     core.emit({ type: 'decision-made', decision: 'manual', value: answer, by: 'operator', approver: core.user, stepId: r.step.id });
+    if (answer === 'done') o.backend?.settle?.(r.step.id);
     if (answer === 'stop') {
       done({ status: 'stopped', summary: `stopped here by ${core.user}`, attempts: 1 }, ms);
       throw new Stop('stopped', 3, `stopped by ${core.user} at manual step "${r.step.id}"`);

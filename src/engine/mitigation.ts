@@ -60,8 +60,9 @@ function promptChoices(choices: Choice[], exclude: string[] = []): PromptChoice[
     }));
 }
 
-/** Offers the options, takes one (or, rehearsing, all) and runs it through `runOption`. */
-export async function chooseAndRun(core: RunCore, runOption: RunOption): Promise<void> {
+/** Offers the options, takes one (or, rehearsing, all) and runs it through `runOption`.
+ *  Returns the options tried, the one that ran to its end last. */
+export async function chooseAndRun(core: RunCore, runOption: RunOption): Promise<string[]> {
   const o = core.o;
   const mitigate = o.runbook.stages.mitigate!;
   const choices = recommendations(core);
@@ -69,11 +70,12 @@ export async function chooseAndRun(core: RunCore, runOption: RunOption): Promise
   const byId = new Map(mitigate.options.map((opt) => [opt.id, opt]));
   const validIds = mitigate.options.map((opt) => opt.id).join(', ');
   core.emit({ type: 'decision-needed', decision: 'option', question, choices });
-  const rehearseAll = async (approver?: string): Promise<void> => {
+  const rehearseAll = async (approver?: string): Promise<string[]> => {
     for (const c of choices) {
       core.emit({ type: 'decision-made', decision: 'option', value: c.id, by: 'rehearsal', ...defined({ approver }) });
       await runOption(byId.get(c.id)!);
     }
+    return choices.map((c) => c.id);
   };
 
   const interactive = o.prompter.interactive;
@@ -107,14 +109,22 @@ export async function chooseAndRun(core: RunCore, runOption: RunOption): Promise
     core.emit({ type: 'decision-made', decision: 'option', value: chosen, by: 'operator', approver: core.user });
   }
 
-  // A declined write offers the options not tried yet, or a stop.
-  const tried: string[] = [];
+  return runOffering(core, chosen, [], runOption);
+}
+
+/** Runs `chosen`; a declined write offers the options not tried yet, or a stop. */
+async function runOffering(core: RunCore, first: string, before: string[], runOption: RunOption): Promise<string[]> {
+  const o = core.o;
+  const byId = new Map(o.runbook.stages.mitigate!.options.map((opt) => [opt.id, opt]));
+  const tried = [...before];
+  let chosen = first;
   for (;;) {
     try {
       await runOption(byId.get(chosen)!);
-      return;
+      return [...tried, chosen];
     } catch (e) {
       if (!(e instanceof Declined)) throw e;
+      const choices = recommendations(core);
       tried.push(chosen);
       const answer = await core.ask(
         o.prompter.choose(`Declined "${e.stepId}". Take another option, or stop?`, [
@@ -127,4 +137,22 @@ export async function chooseAndRun(core: RunCore, runOption: RunOption): Promise
       core.emit({ type: 'decision-made', decision: 'option', value: chosen, by: 'operator', approver: core.user });
     }
   }
+}
+
+/** Resolve did not pass (interactive): the options not tried yet, recommended
+ *  first on the refreshed evidence, or a stop. Returns the options tried, or
+ *  undefined when the operator stops here. */
+export async function tryAnother(core: RunCore, tried: string[], failed: string[], runOption: RunOption): Promise<string[] | undefined> {
+  const o = core.o;
+  const choices = recommendations(core);
+  const left = choices.filter((c) => !tried.includes(c.id));
+  if (!left.length) return undefined;
+  const question = `Resolve not verified (${failed.join(', ')} did not pass) after ${tried.map((t) => `"${t}"`).join(', ')}. Take another option, or stop?`;
+  core.emit({ type: 'decision-needed', decision: 'option', question, choices: left });
+  const answer = await core.ask(
+    o.prompter.choose(core.redactor.string(question), [...promptChoices(choices, tried), { value: '__stop', label: 'Stop here: the incident is not resolved' }]),
+  );
+  if (answer === '__stop') return undefined;
+  core.emit({ type: 'decision-made', decision: 'option', value: answer, by: 'operator', approver: core.user });
+  return runOffering(core, answer, tried, runOption);
 }

@@ -14,7 +14,7 @@ import { locateRange, type DocPath, type SourceFile } from './source.js';
 
 export const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
 
-export type SchemaName = 'runbook' | 'process';
+export type SchemaName = 'runbook' | 'process' | 'scenario';
 
 /** The options both the build script and the runtime fallback compile with. */
 export const AJV_OPTIONS: Options = { allErrors: true, strict: false, validateFormats: false, verbose: true };

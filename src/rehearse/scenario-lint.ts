@@ -1,0 +1,166 @@
+// The checks a scenario's schema cannot make, because they need its runbook:
+// every step id and option id exists, each answer has the shape of its step
+// (a check's result in its step type's result shape, a command's exit and
+// output), and no resolve condition is false with every answer given.
+import type { Diagnostic } from '../runbook/diagnostic.js';
+import { evaluateExpression } from '../runbook/expressions.js';
+import { newAjv, suggest } from '../runbook/schema.js';
+import { locateRange, type DocPath } from '../runbook/source.js';
+import type { Runbook, Step } from '../runbook/types.js';
+import { listSteps } from '../engine/walk.js';
+import type { StepType } from '../steps/types.js';
+import type { Answer, LoadedScenario, StepAnswers } from './scenario.js';
+
+const RULE = 'scenario';
+
+type Validate = ((value: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string; params?: Record<string, unknown> }> | null };
+const validators = new Map<string, Validate>();
+
+/** A canned result may leave fields out (conditions that read them will say so); what it gives must be right. */
+function partial(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(partial);
+  if (!schema || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema as Record<string, unknown>)) if (k !== 'required') out[k] = partial(v);
+  return out;
+}
+
+function resultValidator(type: StepType): Validate | undefined {
+  const schema = (type as StepType & { resultSchema?: Record<string, unknown> }).resultSchema;
+  if (!schema) return undefined;
+  let v = validators.get(type.name);
+  if (!v) {
+    v = newAjv({ allErrors: true, strict: false }).compile(partial(schema) as object) as Validate;
+    validators.set(type.name, v);
+  }
+  return v;
+}
+
+function answersOf(a: StepAnswers): Array<{ answer: Answer; path: DocPath }> {
+  if (!a.sequence?.length) return [{ answer: a, path: [] }];
+  return a.sequence.map((answer, i) => ({ answer, path: ['sequence', i] }));
+}
+
+/** Every place the scenario answers a step: the story's start and each `after`. */
+function allAnswers(loaded: LoadedScenario): Array<{ id: string; answers: StepAnswers; path: DocPath }> {
+  const sc = loaded.scenario;
+  const out = Object.entries(sc.steps ?? {}).map(([id, answers]) => ({ id, answers, path: ['steps', id] as DocPath }));
+  for (const [i, after] of (sc.after ?? []).entries()) {
+    for (const [id, answers] of Object.entries(after.steps ?? {})) out.push({ id, answers, path: ['after', i, 'steps', id] });
+  }
+  return out;
+}
+
+/** The value conditions see as `result` for this answer. */
+function resultOf(step: Step, a: Answer): unknown {
+  if (step.run === undefined) return a.result ?? {};
+  const stdout = a.stdout ?? '';
+  let json: unknown;
+  try {
+    json = step.parse === 'json' ? JSON.parse(stdout) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { exitCode: a.exit ?? 0, stdout, stderr: a.stderr ?? '', lines: stdout.split('\n').filter(Boolean), ...(json !== undefined ? { json } : {}), failed: (a.exit ?? 0) !== 0 };
+}
+
+export function lintScenario(loaded: LoadedScenario, runbook: Runbook, stepTypes: (name: string) => StepType | undefined): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const sc = loaded.scenario;
+  const report = (path: DocPath, message: string, on: 'key' | 'value' = 'value', severity: Diagnostic['severity'] = 'error'): void => {
+    out.push({ file: loaded.file, ...locateRange(loaded.source, path, on), path: [...path], severity, ruleId: RULE, message });
+  };
+  const steps = new Map(listSteps(runbook).map((l) => [l.step.id, l.step]));
+  const known = [...steps.keys()];
+  const options = runbook.stages.mitigate?.options.map((o) => o.id) ?? [];
+  const dirId = loaded.file.split(/[\\/]/).at(-2);
+  if (dirId && /^[A-Z][A-Z0-9]*-[0-9]{3,}$/.test(dirId) && dirId !== sc.runbook) report(['runbook'], `the scenario is in the directory of ${dirId} but rehearses ${sc.runbook}`);
+
+  for (const { id, answers, path } of allAnswers(loaded)) {
+    const step = steps.get(id);
+    if (!step) {
+      report(path, `${runbook.id} has no step "${id}"${near(id, known)}`, 'key');
+      continue;
+    }
+    for (const { answer, path: sub } of answersOf(answers)) {
+      const p = [...path, ...sub];
+      if (step.manual !== undefined || step.message !== undefined) {
+        for (const k of ['result', 'exit', 'stdout', 'stderr'] as const) if (k in answer) report([...p, k], `step "${id}" is a ${step.manual !== undefined ? 'manual step' : 'message'}: only "takes" applies`, 'key');
+        continue;
+      }
+      if (step.run !== undefined) {
+        if ('result' in answer) report([...p, 'result'], `step "${id}" runs a command: answer it with exit, stdout and stderr, not result`, 'key');
+        if (step.parse === 'json' && answer.stdout !== undefined && !answer.fails) {
+          try {
+            JSON.parse(answer.stdout);
+          } catch (e) {
+            report([...p, 'stdout'], `step "${id}" parses its output as JSON, but this stdout is not JSON: ${(e as Error).message}`);
+          }
+        }
+        continue;
+      }
+      for (const k of ['exit', 'stdout', 'stderr'] as const) if (k in answer) report([...p, k], `step "${id}" is a check (${step.check}): answer it with result, not ${k}`, 'key');
+      const type = stepTypes(step.check!);
+      const validate = type && 'result' in answer ? resultValidator(type) : undefined;
+      if (validate && !validate(answer.result)) {
+        for (const err of validate.errors ?? []) {
+          const where = err.instancePath ? err.instancePath.slice(1).split('/').map((s) => (/^[0-9]+$/.test(s) ? Number(s) : s)) : [];
+          const extra = err.params?.additionalProperty ? ` "${String(err.params.additionalProperty)}"` : '';
+          report([...p, 'result', ...where], `not a ${step.check} result: ${where.length ? `${where.join('.')} ` : ''}${err.message ?? 'invalid'}${extra}`);
+        }
+      }
+    }
+  }
+
+  for (const [i, after] of (sc.after ?? []).entries()) {
+    const ran = Array.isArray(after.ran) ? after.ran : [after.ran];
+    ran.forEach((id, j) => {
+      if (!steps.has(id)) report(['after', i, 'ran', ...(Array.isArray(after.ran) ? [j] : [])], `${runbook.id} has no step "${id}"${near(id, known)}`);
+    });
+  }
+  const exp = sc.expect;
+  if (exp.recommended && !options.includes(exp.recommended)) report(['expect', 'recommended'], `${runbook.id} has no option "${exp.recommended}"; options: ${options.join(', ')}`);
+  exp.resolves.forEach((id, i) => {
+    if (!options.includes(id)) report(['expect', 'resolves', i], `${runbook.id} has no option "${id}"; options: ${options.join(', ')}`);
+  });
+  unsatisfiable(loaded, runbook, steps, report);
+  return out;
+}
+
+/** A resolve condition that is false with every answer the scenario gives its step can never pass. */
+function unsatisfiable(loaded: LoadedScenario, runbook: Runbook, steps: Map<string, Step>, report: (path: DocPath, message: string) => void): void {
+  const answered = allAnswers(loaded);
+  const params = Object.fromEntries(Object.entries(runbook.params ?? {}).map(([k, p]) => [k, loaded.scenario.params?.[k] ?? (p as { default?: unknown }).default ?? null]));
+  const latest: Record<string, unknown> = {};
+  for (const { id, answers } of answered) {
+    const step = steps.get(id);
+    const last = answersOf(answers).at(-1)?.answer;
+    if (step && last) latest[id] = { status: 'ok', result: resultOf(step, last) };
+  }
+  for (const step of runbook.stages.resolve.steps ?? []) {
+    const condition = step.until?.condition ?? step.expect;
+    if (!condition) continue;
+    const mine = answered.filter((a) => a.id === step.id);
+    if (!mine.length) continue;
+    const tries = mine.flatMap((a) => answersOf(a.answers).filter((x) => !x.answer.fails).map((x) => ({ ...x, at: [...a.path, ...x.path] })));
+    if (!tries.length) continue;
+    let anyTrue = false;
+    let judged = 0;
+    for (const t of tries) {
+      try {
+        if (evaluateExpression(condition, { result: resultOf(step, t.answer), steps: latest, params, env: {}, clock: { elapsedMinutes: 0, elapsedSeconds: 0 } }) === true) anyTrue = true;
+        judged++;
+      } catch {
+        /* a value the scenario leaves out: oncall test will say which */
+      }
+    }
+    if (judged === tries.length && !anyTrue) {
+      report(mine.at(-1)!.path, `resolve step "${step.id}" can never pass in this scenario: ${condition} is false with every answer given`);
+    }
+  }
+}
+
+function near(id: string, known: string[]): string {
+  const close = suggest(id, known);
+  return close ? ` (did you mean "${close}"?)` : '';
+}
