@@ -67,7 +67,8 @@ export async function manifestCatalog(): Promise<Catalog | undefined> {
       if (!real || real.name !== name) return undefined;
       type = real;
     } else {
-      type = { name, description: t.description, effect: t.effect, inputSchema: { properties: t.inputTypes ?? {} }, run: () => Promise.reject(new Error('lint-only step type')) };
+      // Result shapes are checked by result-shape.ts, from their own generated validators.
+      type = { name, description: t.description, effect: t.effect, inputSchema: { properties: t.inputTypes ?? {} }, resultSchema: {}, run: () => Promise.reject(new Error('lint-only step type')) };
     }
     types.set(name, type);
     validators.set(name, t.validate);

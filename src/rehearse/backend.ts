@@ -27,7 +27,8 @@ export class ScenarioBackend implements StepBackend {
   readonly name = 'rehearsal';
   readonly acted: Acted[] = [];
   private readonly ran = new Set<string>();
-  private readonly attempts = new Map<string, number>();
+  /** Attempts per answer set: a sequence starts again when the story moves on. */
+  private readonly attempts = new Map<StepAnswers, number>();
 
   constructor(
     private readonly scenario: Scenario,
@@ -54,8 +55,8 @@ export class ScenarioBackend implements StepBackend {
   private answerNow(stepId: string): Answer | undefined {
     const answers = this.answersFor(stepId);
     if (!answers) return undefined;
-    const n = this.attempts.get(stepId) ?? 0;
-    this.attempts.set(stepId, n + 1);
+    const n = this.attempts.get(answers) ?? 0;
+    this.attempts.set(answers, n + 1);
     if (!answers.sequence?.length) return answers;
     const one = answers.sequence[Math.min(n, answers.sequence.length - 1)]!;
     return { ...(answers.takes ? { takes: answers.takes } : {}), ...one };

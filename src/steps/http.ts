@@ -210,6 +210,21 @@ export const http: StepType<HttpInput, HttpResult> = {
       secretHeaders: { type: 'array', items: { type: 'string' } },
     },
   },
+  resultSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['method', 'url', 'status', 'ok', 'json', 'body', 'contentType', 'durationMs'],
+    properties: {
+      method: { type: 'string', description: 'The method sent, upper case.' },
+      url: { type: 'string', description: 'The URL with any password masked.' },
+      status: { type: 'integer', minimum: 100, maximum: 599, description: 'The HTTP status of the response.' },
+      ok: { type: 'boolean', description: 'The status met expectStatus (any 2xx when none was given).' },
+      json: { description: 'The body parsed as JSON (any JSON value, up to 1 MiB); null when it is not JSON.' },
+      body: { type: 'string', description: 'The first 4 KiB of the body as text.' },
+      contentType: { type: ['string', 'null'] },
+      durationMs: { type: 'integer', minimum: 0 },
+    },
+  },
 
   async plan(_ctx, input): Promise<Plan> {
     const p = prepare(input);

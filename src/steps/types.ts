@@ -39,6 +39,9 @@ export interface StepType<I = Record<string, unknown>, R = unknown> {
   effectOf?(input: I): Effect;
   /** JSON Schema (draft 2020-12 subset) of `with:`. */
   inputSchema: Record<string, unknown>;
+  /** JSON Schema (the same subset) of the `result` that `run` returns on success: what
+   *  conditions read, and what a rehearsal scenario's canned result is checked against. */
+  resultSchema: Record<string, unknown>;
   run(ctx: StepContext, input: I): Promise<StepResultEnvelope<R>>;
   /** Writes only: what would change, without changing it. */
   plan?(ctx: StepContext, input: I): Promise<Plan>;

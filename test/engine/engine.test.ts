@@ -217,6 +217,7 @@ describe('native steps', () => {
       description: 'fixture read',
       effect: 'read',
       inputSchema: {},
+      resultSchema: {},
       async run(ctx, input) {
         ctx.progress(`reading ${String(input.group)}`);
         return { ok: true, result: { totalLag: 15000, group: input.group }, summary: 'lag 15000' };
@@ -227,6 +228,7 @@ describe('native steps', () => {
       description: 'fixture unreachable peer',
       effect: 'read',
       inputSchema: {},
+      resultSchema: {},
       async run() {
         throw new StepError('unreachable: kubernetes API at 127.0.0.1:1 did not answer within 5s', 'unreachable');
       },
@@ -236,6 +238,7 @@ describe('native steps', () => {
       description: 'could read none of its sources',
       effect: 'read',
       inputSchema: {},
+      resultSchema: {},
       async run() {
         throw new StepError('unreadable: could not read the logs of any of the 3 pods (no container)', 'unreadable');
       },
@@ -245,6 +248,7 @@ describe('native steps', () => {
       description: 'ignores its abort signal',
       effect: 'read',
       inputSchema: {},
+      resultSchema: {},
       run: () => new Promise(() => {}),
     },
     'fx.scale': {
@@ -252,6 +256,7 @@ describe('native steps', () => {
       description: 'fixture write',
       effect: 'write',
       inputSchema: {},
+      resultSchema: {},
       async run(_ctx, input) {
         calls.push(`scale ${String(input.replicas)}`);
         return { ok: true, result: { replicas: input.replicas }, summary: `scaled to ${String(input.replicas)}` };

@@ -129,6 +129,7 @@ export function fakeCatalog(): Catalog {
         additionalProperties: false,
         properties: { namespace: { type: 'string' }, selector: { type: 'string' }, minReady: { type: 'integer', minimum: 0 } },
       },
+      resultSchema: {},
       run: async () => ({ ok: true, result: {}, summary: '' }),
     },
     {
@@ -141,6 +142,7 @@ export function fakeCatalog(): Catalog {
         additionalProperties: false,
         properties: { name: { type: 'string' }, replicas: { type: 'integer', minimum: 0 }, kind: { enum: ['deployment', 'statefulset'] } },
       },
+      resultSchema: {},
       run: async () => ({ ok: true, result: {}, summary: '' }),
     },
     {
@@ -154,6 +156,7 @@ export function fakeCatalog(): Catalog {
         additionalProperties: false,
         properties: { url: { type: 'string' }, method: { enum: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] } },
       },
+      resultSchema: {},
       run: async () => ({ ok: true, result: {}, summary: '' }),
     },
   ] as StepType[];

@@ -3,7 +3,7 @@
 
 import { connectKubernetes } from '../../integrations/kubernetes.js';
 import type { StepType } from '../types.js';
-import { nameProperty, plural, targetProperties, type TargetInput } from './shared.js';
+import { countProperty, nameProperty, plural, tallyProperty, targetProperties, targetResultProperties, type TargetInput } from './shared.js';
 
 type CoreV1Event = import('@kubernetes/client-node').CoreV1Event;
 
@@ -64,6 +64,34 @@ export const k8sEvents: StepType<EventsInput, EventsResult> = {
       ...targetProperties,
     },
     additionalProperties: false,
+  },
+  resultSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['context', 'namespace', 'count', 'warnings', 'reasons', 'events'],
+    properties: {
+      ...targetResultProperties,
+      count: { ...countProperty, description: 'Events matching the filters (before limit).' },
+      warnings: { ...countProperty, description: 'Warning events among them.' },
+      reasons: { ...tallyProperty, description: 'Distinct reasons with their summed counts: {BackOff: 60}.' },
+      events: {
+        type: 'array',
+        description: 'The newest `limit` events, newest first.',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['type', 'reason', 'object', 'message', 'count', 'lastTimestamp'],
+          properties: {
+            type: { type: 'string', description: 'Normal or Warning.' },
+            reason: { type: 'string' },
+            object: { type: 'string', description: 'Kind/name of the involved object: Pod/dispatch-engine-7c9d8f6b5-abcde.' },
+            message: { type: 'string' },
+            count: countProperty,
+            lastTimestamp: { type: ['string', 'null'], description: 'ISO timestamp of the last occurrence.' },
+          },
+        },
+      },
+    },
   },
   async run(ctx, input) {
     const kube = await connectKubernetes(ctx, input);

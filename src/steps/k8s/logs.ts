@@ -3,7 +3,7 @@
 
 import { connectKubernetes } from '../../integrations/kubernetes.js';
 import { StepError, type StepType } from '../types.js';
-import { plural, selectorProperty, targetProperties, type TargetInput } from './shared.js';
+import { countProperty, plural, selectorProperty, tallyProperty, targetProperties, targetResultProperties, type TargetInput } from './shared.js';
 
 export interface LogsInput extends TargetInput {
   selector: string;
@@ -71,6 +71,35 @@ export const k8sLogs: StepType<LogsInput, LogsResult> = {
     },
     required: ['selector'],
     additionalProperties: false,
+  },
+  resultSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['context', 'namespace', 'selector', 'pods', 'linesRead', 'matches', 'matchesByPod', 'lines', 'truncated', 'errors'],
+    properties: {
+      ...targetResultProperties,
+      selector: { type: 'string' },
+      pods: { ...countProperty, description: 'Pods whose logs were read.' },
+      linesRead: countProperty,
+      matches: { ...countProperty, description: 'Lines matching `pattern` (every line read when there is none).' },
+      matchesByPod: { ...tallyProperty, description: 'Matches per pod name.' },
+      lines: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'The first maxLines matching lines, as "[pod/NAME/CONTAINER] line".',
+      },
+      truncated: { type: 'boolean', description: 'More lines matched than `lines` holds.' },
+      errors: {
+        type: 'array',
+        description: 'Pods whose logs could not be read, with the reason.',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['pod', 'message'],
+          properties: { pod: { type: 'string' }, message: { type: 'string' } },
+        },
+      },
+    },
   },
   async run(ctx, input) {
     const tail = input.tail ?? 200;

@@ -3,7 +3,7 @@
 
 import { connectKubernetes } from '../../integrations/kubernetes.js';
 import type { StepType } from '../types.js';
-import { plural, selectorProperty, targetProperties, type TargetInput } from './shared.js';
+import { countProperty, plural, selectorProperty, tallyProperty, targetProperties, targetResultProperties, type TargetInput } from './shared.js';
 
 type V1Pod = import('@kubernetes/client-node').V1Pod;
 
@@ -140,6 +140,50 @@ export const k8sPods: StepType<PodsInput, PodsResult> = {
     properties: { selector: selectorProperty, ...targetProperties },
     required: ['selector'],
     additionalProperties: false,
+  },
+  resultSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: [
+      'context', 'namespace', 'selector', 'total', 'ready', 'notReady', 'running', 'pending', 'failed', 'succeeded',
+      'terminating', 'crashLooping', 'oomKilled', 'restarts', 'allReady', 'reasons', 'lastTerminationReasons', 'pods',
+    ],
+    properties: {
+      ...targetResultProperties,
+      selector: { type: 'string' },
+      total: { ...countProperty, description: 'Pods matching the selector.' },
+      ready: { ...countProperty, description: 'Pods whose Ready condition is True.' },
+      notReady: { ...countProperty, description: 'total − ready.' },
+      running: { ...countProperty, description: 'Pods in phase Running (ready or not).' },
+      pending: countProperty,
+      failed: countProperty,
+      succeeded: countProperty,
+      terminating: countProperty,
+      crashLooping: { ...countProperty, description: 'Pods with a container in CrashLoopBackOff.' },
+      oomKilled: { ...countProperty, description: 'Pods with a container whose current or last termination was OOMKilled.' },
+      restarts: { ...countProperty, description: 'Sum of container restart counts.' },
+      allReady: { type: 'boolean', description: 'total > 0 and every pod ready.' },
+      reasons: { ...tallyProperty, description: 'Why not-ready pods are not ready: {CrashLoopBackOff: 2, Pending: 1}.' },
+      lastTerminationReasons: { ...tallyProperty, description: 'Last termination reasons over all pods: {OOMKilled: 2}.' },
+      pods: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name', 'phase', 'ready', 'restarts', 'waitingReason', 'lastTerminationReason', 'node', 'status'],
+          properties: {
+            name: { type: 'string' },
+            phase: { type: 'string' },
+            ready: { type: 'boolean' },
+            restarts: countProperty,
+            waitingReason: { type: ['string', 'null'], description: 'CrashLoopBackOff, ImagePullBackOff…; init containers as Init:….' },
+            lastTerminationReason: { type: ['string', 'null'], description: 'OOMKilled, Error…' },
+            node: { type: ['string', 'null'] },
+            status: { type: 'string', description: 'Ready pods: the phase; others: why not ready.' },
+          },
+        },
+      },
+    },
   },
   async run(ctx, input) {
     const kube = await connectKubernetes(ctx, input);

@@ -6,12 +6,14 @@ import { connectKubernetes, PatchType } from '../../integrations/kubernetes.js';
 import { StepError, type StepType } from '../types.js';
 import {
   checkWorkload,
+  countProperty,
   kindProperty,
   nameProperty,
   plural,
   readWorkload,
   targetOf,
   targetProperties,
+  targetResultProperties,
   where,
   type Workload,
   type WorkloadInput,
@@ -48,6 +50,22 @@ export const k8sRolloutRestart: StepType<WorkloadInput, RolloutRestartResult> = 
     properties: { kind: kindProperty, name: nameProperty, ...targetProperties },
     required: ['kind', 'name'],
     additionalProperties: false,
+  },
+  resultSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['context', 'namespace', 'kind', 'name', 'restartedAt', 'pods'],
+    properties: {
+      ...targetResultProperties,
+      kind: kindProperty,
+      name: { type: 'string' },
+      restartedAt: {
+        type: 'string',
+        pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$',
+        description: 'The restartedAt annotation written (ISO 8601, UTC).',
+      },
+      pods: { ...countProperty, description: 'Pods the restart replaces.' },
+    },
   },
   async plan(ctx, input) {
     checkWorkload(input);

@@ -5,7 +5,17 @@
 
 import { connectKubernetes } from '../../integrations/kubernetes.js';
 import type { StepType } from '../types.js';
-import { checkWorkload, kindProperty, nameProperty, readWorkload, targetProperties, type WorkloadInput, type WorkloadKind } from './shared.js';
+import {
+  checkWorkload,
+  countProperty,
+  kindProperty,
+  nameProperty,
+  readWorkload,
+  targetProperties,
+  targetResultProperties,
+  type WorkloadInput,
+  type WorkloadKind,
+} from './shared.js';
 
 type V1Deployment = import('@kubernetes/client-node').V1Deployment;
 type V1StatefulSet = import('@kubernetes/client-node').V1StatefulSet;
@@ -95,6 +105,32 @@ export const k8sRolloutStatus: StepType<WorkloadInput, RolloutStatusResult> = {
     properties: { kind: kindProperty, name: nameProperty, ...targetProperties },
     required: ['kind', 'name'],
     additionalProperties: false,
+  },
+  resultSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: [
+      'context', 'namespace', 'kind', 'name', 'desired', 'current', 'ready', 'updated', 'available', 'unavailable',
+      'generation', 'observedGeneration', 'complete', 'failed', 'paused', 'revision', 'message',
+    ],
+    properties: {
+      ...targetResultProperties,
+      kind: kindProperty,
+      name: { type: 'string' },
+      desired: { ...countProperty, description: 'spec.replicas: the replicas the workload should have.' },
+      current: { ...countProperty, description: 'status.replicas (pods of any revision).' },
+      ready: countProperty,
+      updated: countProperty,
+      available: countProperty,
+      unavailable: { ...countProperty, description: 'desired − available, at least 0.' },
+      generation: countProperty,
+      observedGeneration: countProperty,
+      complete: { type: 'boolean', description: 'What `kubectl rollout status` would report as finished.' },
+      failed: { type: 'boolean', description: 'Deployment only: the progress deadline was exceeded.' },
+      paused: { type: 'boolean' },
+      revision: { type: ['string', 'null'], description: 'Deployment: its revision annotation; statefulset: status.updateRevision.' },
+      message: { type: 'string', description: "kubectl's status line." },
+    },
   },
   async run(ctx, input) {
     checkWorkload(input);

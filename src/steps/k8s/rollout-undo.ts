@@ -5,7 +5,7 @@
 
 import { connectKubernetes, PatchType, type KubeSession } from '../../integrations/kubernetes.js';
 import { StepError, type StepType } from '../types.js';
-import { nameProperty, selectorString, targetOf, targetProperties, where, type TargetInput } from './shared.js';
+import { countProperty, nameProperty, selectorString, targetOf, targetProperties, targetResultProperties, where, type TargetInput } from './shared.js';
 
 type V1Deployment = import('@kubernetes/client-node').V1Deployment;
 type V1PodTemplateSpec = import('@kubernetes/client-node').V1PodTemplateSpec;
@@ -107,6 +107,20 @@ export const k8sRolloutUndo: StepType<RolloutUndoInput, RolloutUndoResult> = {
     },
     required: ['kind', 'name'],
     additionalProperties: false,
+  },
+  resultSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['context', 'namespace', 'kind', 'name', 'fromRevision', 'toRevision', 'fromImages', 'toImages'],
+    properties: {
+      ...targetResultProperties,
+      kind: { enum: ['deployment'] },
+      name: { type: 'string' },
+      fromRevision: { ...countProperty, description: 'Revision before the rollback.' },
+      toRevision: { ...countProperty, description: 'Revision whose pod template was put back.' },
+      fromImages: { type: 'array', items: { type: 'string' } },
+      toImages: { type: 'array', items: { type: 'string' } },
+    },
   },
   async plan(ctx, input) {
     const kube = await connectKubernetes(ctx, input);

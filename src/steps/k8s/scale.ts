@@ -5,7 +5,17 @@
 
 import { connectKubernetes, PatchType, type KubeSession } from '../../integrations/kubernetes.js';
 import { StepError, type StepType } from '../types.js';
-import { checkWorkload, kindProperty, nameProperty, targetOf, targetProperties, where, type WorkloadInput } from './shared.js';
+import {
+  checkWorkload,
+  countProperty,
+  kindProperty,
+  nameProperty,
+  targetOf,
+  targetProperties,
+  targetResultProperties,
+  where,
+  type WorkloadInput,
+} from './shared.js';
 
 export interface ScaleInput extends WorkloadInput {
   replicas: number;
@@ -64,6 +74,19 @@ export const k8sScale: StepType<ScaleInput, ScaleResult> = {
     },
     required: ['kind', 'name', 'replicas', 'maxReplicas'],
     additionalProperties: false,
+  },
+  resultSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['context', 'namespace', 'kind', 'name', 'from', 'to', 'changed'],
+    properties: {
+      ...targetResultProperties,
+      kind: kindProperty,
+      name: { type: 'string' },
+      from: { ...countProperty, description: 'Replicas before.' },
+      to: { ...countProperty, description: 'Replicas after.' },
+      changed: { type: 'boolean', description: 'from ≠ to (nothing was patched otherwise).' },
+    },
   },
   async plan(ctx, input) {
     checkInput(input);

@@ -41,6 +41,18 @@ export interface WorkloadInput extends TargetInput {
 
 export const kindProperty = { enum: [...workloadKinds], description: 'workload kind' } as const;
 
+/** Result fields every k8s.* step reports: where it looked. */
+export const targetResultProperties = {
+  context: { type: 'string', description: 'kubeconfig context used' },
+  namespace: { type: 'string', description: 'namespace used' },
+} as const;
+
+/** A count in a result. */
+export const countProperty = { type: 'integer', minimum: 0 } as const;
+
+/** {reason: count} tallies in a result. */
+export const tallyProperty = { type: 'object', additionalProperties: countProperty } as const;
+
 /** "smp-asia/smp-prod": what the operator must recognise before a write. */
 export function targetOf(session: KubeSession): string {
   return `${session.context}/${session.namespace}`;

@@ -129,6 +129,40 @@ export const kafkaCluster: StepType<ClusterInput, ClusterResult> = {
       }),
     },
   },
+  resultSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: [
+      'brokers', 'brokerIds', 'controller', 'expectedBrokers', 'missingBrokers', 'missingBrokerIds', 'topics', 'partitions',
+      'underReplicatedPartitions', 'offlinePartitions', 'unhealthyPartitions', 'unansweredBrokers', 'unansweredBrokerIds',
+      'healthy', 'notes',
+    ],
+    properties: {
+      brokers: { type: 'integer', minimum: 0, description: 'Live brokers (in the metadata).' },
+      brokerIds: { type: 'array', items: { type: 'integer' } },
+      controller: { type: ['integer', 'null'], description: 'Controller broker id; null when there is none.' },
+      expectedBrokers: { type: ['integer', 'null'], description: 'The expectedBrokers input; null when not given.' },
+      missingBrokers: {
+        type: 'integer',
+        minimum: 0,
+        description: 'max(expectedBrokers − brokers, brokers named as replicas but not alive).',
+      },
+      missingBrokerIds: { type: 'array', items: { type: 'integer' }, description: 'Broker ids that host replicas but are not alive.' },
+      topics: { type: 'integer', minimum: 0 },
+      partitions: { type: 'integer', minimum: 0 },
+      underReplicatedPartitions: {
+        type: 'integer',
+        minimum: 0,
+        description: 'Partitions whose in-sync replica set is smaller than their replica set.',
+      },
+      offlinePartitions: { type: 'integer', minimum: 0, description: 'Partitions without a live leader.' },
+      unhealthyPartitions: { type: 'array', items: { type: 'string' }, maxItems: 20, description: 'Up to 20 "topic:partition (…)".' },
+      unansweredBrokers: { type: 'array', items: { type: 'string' }, description: 'Bootstrap brokers (as given) that did not answer.' },
+      unansweredBrokerIds: { type: 'array', items: { type: 'integer' }, description: 'Live brokers whose address did not answer.' },
+      healthy: { type: 'boolean' },
+      notes: { type: 'array', items: { type: 'string' } },
+    },
+  },
   async run(ctx, input) {
     const raw = input as unknown as Record<string, unknown>;
     const expected = raw.expectedBrokers === undefined ? null : integerInput(raw, 'expectedBrokers', 'kafka.cluster', { min: 1 });

@@ -36,6 +36,51 @@ export interface LagResult {
   notes: string[];
 }
 
+const count = { type: 'integer', minimum: 0 } as const;
+
+/** The JSON Schema of LagResult; kafka.lag adds its unansweredBrokers. */
+export const lagResultSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'group', 'totalLag', 'partitions', 'partitionCount', 'maxPartitionLag', 'maxPartitionShare',
+    'hottestPartition', 'consumerCount', 'idleConsumers', 'state', 'notes',
+  ],
+  properties: {
+    group: { type: 'string' },
+    totalLag: { type: 'integer', description: 'Messages behind, summed over the partitions.' },
+    partitions: {
+      type: 'array',
+      description: 'Per partition, by topic then partition number.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['topic', 'partition', 'committed', 'logEnd', 'lag'],
+        properties: {
+          topic: { type: 'string' },
+          partition: { ...count, description: 'Partition number.' },
+          committed: { type: ['integer', 'null'], description: "The group's committed offset; null when it has none." },
+          logEnd: { type: ['integer', 'null'], description: 'Log end offset (high watermark); null when unknown.' },
+          lag: { type: ['integer', 'null'], description: 'Messages behind; null only when the table printed "-".' },
+          consumerId: { type: ['string', 'null'], description: 'Consumer that owns the partition, when known.' },
+        },
+      },
+    },
+    partitionCount: { ...count, description: 'Partitions in `partitions`.' },
+    maxPartitionLag: { type: 'integer', description: 'The lag of the partition with the most.' },
+    maxPartitionShare: { type: 'number', description: 'maxPartitionLag / totalLag (0 to 1), 0 when totalLag is 0.' },
+    hottestPartition: { type: ['string', 'null'], description: '"topic:partition" with the most lag; null when there is no lag.' },
+    consumerCount: { type: ['integer', 'null'], minimum: 0, description: 'Members of the group; null when it cannot be known.' },
+    idleConsumers: {
+      type: ['integer', 'null'],
+      minimum: 0,
+      description: 'Members with no partition assigned (consumers beyond partitions); null when unknown.',
+    },
+    state: { type: ['string', 'null'], description: 'Group state (Stable, Empty, …) when known.' },
+    notes: { type: 'array', items: { type: 'string' } },
+  },
+} as const;
+
 export interface Membership {
   consumerCount: number | null;
   idleConsumers: number | null;

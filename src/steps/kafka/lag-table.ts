@@ -6,7 +6,7 @@ import { formatDuration } from '../../shared/duration.js';
 import { runCommand } from '../command.js';
 import { StepError, type StepType } from '../types.js';
 import { optionalString, requiredString } from './inputs.js';
-import { lagSummary, summarizeLag, type LagPartition, type LagResult } from './lag-result.js';
+import { lagResultSchema, lagSummary, summarizeLag, type LagPartition, type LagResult } from './lag-result.js';
 
 export interface LagTableInput {
   context?: string;
@@ -213,6 +213,7 @@ export const kafkaLagTable: StepType<LagTableInput, LagResult> = {
       },
     },
   },
+  resultSchema: lagResultSchema,
   async run(ctx, input) {
     const raw = input as unknown as Record<string, unknown>;
     const i = {

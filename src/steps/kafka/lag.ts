@@ -18,7 +18,7 @@ import {
 } from '../../integrations/kafka.js';
 import { StepError, type StepType } from '../types.js';
 import { brokersSchema, brokerTimeoutInput, brokerTimeoutSchema, optionalString, requiredString } from './inputs.js';
-import { lagSummary, summarizeLag, type LagPartition, type LagResult, type Membership } from './lag-result.js';
+import { lagResultSchema, lagSummary, summarizeLag, type LagPartition, type LagResult, type Membership } from './lag-result.js';
 
 export interface LagInput {
   brokers?: string;
@@ -195,6 +195,14 @@ export const kafkaLag: StepType<LagInput, KafkaLagResult> = {
         items: { type: 'string', minLength: 1 },
         description: 'Only these topics (with or instead of topic).',
       },
+    },
+  },
+  resultSchema: {
+    ...lagResultSchema,
+    required: [...lagResultSchema.required, 'unansweredBrokers'],
+    properties: {
+      ...lagResultSchema.properties,
+      unansweredBrokers: { type: 'array', items: { type: 'string' }, description: 'Bootstrap brokers (as given) that did not answer.' },
     },
   },
   async run(ctx, input) {

@@ -204,6 +204,36 @@ export const kafkaPeek: StepType<PeekInput, PeekResult> = {
       maxBytes: integerSchema('Bytes kept of each key and value; longer ones are cut.', { default: 1024, minimum: 1 }),
     },
   },
+  resultSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['topic', 'from', 'count', 'messages', 'notes', 'unansweredBrokers'],
+    properties: {
+      topic: { type: 'string' },
+      from: { enum: ['oldest', 'newest'] },
+      count: { type: 'integer', minimum: 0, maximum: PEEK_MAX, description: 'Messages read (at most max).' },
+      messages: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['partition', 'offset', 'key', 'value', 'timestamp', 'valueBytes', 'truncated', 'encoding'],
+          properties: {
+            partition: { type: 'integer', minimum: 0 },
+            offset: { type: 'integer', minimum: 0 },
+            key: { type: ['string', 'null'] },
+            value: { type: ['string', 'null'] },
+            timestamp: { type: ['string', 'null'], description: 'ISO 8601; null when the record carries none.' },
+            valueBytes: { type: 'integer', minimum: 0, description: 'Size of the whole value (before truncation).' },
+            truncated: { type: 'boolean', description: 'Key or value was cut at maxBytes.' },
+            encoding: { enum: ['utf8', 'base64'] },
+          },
+        },
+      },
+      notes: { type: 'array', items: { type: 'string' } },
+      unansweredBrokers: { type: 'array', items: { type: 'string' }, description: 'Bootstrap brokers (as given) that did not answer.' },
+    },
+  },
   async run(ctx, input) {
     const raw = input as unknown as Record<string, unknown>;
     const topic = requiredString(raw, 'topic', 'kafka.peek');

@@ -187,6 +187,21 @@ export const kafkaResetOffsets: StepType<ResetOffsetsInput, ResetOffsetsResult> 
       offset: integerSchema('New committed offset: the next message the group will read.', { minimum: 0 }),
     },
   },
+  resultSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['group', 'topic', 'partition', 'from', 'to', 'delta', 'verifiedBy', 'unansweredBrokers'],
+    properties: {
+      group: { type: 'string' },
+      topic: { type: 'string' },
+      partition: { type: 'integer', minimum: 0 },
+      from: { type: ['integer', 'null'], description: 'Committed offset before; null when the group had none.' },
+      to: { type: 'integer', minimum: 0, description: 'Committed offset now.' },
+      delta: { type: 'integer', description: 'Messages skipped (positive) or to be re-read (negative).' },
+      verifiedBy: { enum: ['describe-groups', 'coordinator'], description: 'How the group was known to be empty.' },
+      unansweredBrokers: { type: 'array', items: { type: 'string' }, description: 'Bootstrap brokers (as given) that did not answer.' },
+    },
+  },
   async plan(ctx, input): Promise<Plan> {
     const i = readInput(input);
     const { x, unanswered } = await withKafka(

@@ -2,7 +2,7 @@
 // the whole keyspace: MEMORY USAGE costs a round of work per key on the server.
 import { withRedis } from '../../integrations/redis.js';
 import type { StepType } from '../types.js';
-import { fmtBytes, fmtInt, intInput, stringInput, urlProperty } from './common.js';
+import { countProperty, fmtBytes, fmtInt, intInput, stringInput, urlProperty } from './common.js';
 
 export interface RedisBigkeysInput {
   url?: string;
@@ -41,6 +41,24 @@ export const redisBigkeys: StepType<RedisBigkeysInput, RedisBigkeysResult> = {
       match: { type: 'string', minLength: 1, default: '*' },
       sample: { type: 'integer', minimum: 1, maximum: 1000000, default: 1000 },
       top: { type: 'integer', minimum: 1, maximum: 1000, default: 10 },
+    },
+  },
+  resultSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['sampled', 'keys'],
+    properties: {
+      sampled: { ...countProperty, description: 'Keys measured.' },
+      keys: {
+        type: 'array',
+        description: 'The largest, largest first.',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['key', 'type', 'bytes'],
+          properties: { key: { type: 'string' }, type: { type: 'string' }, bytes: { ...countProperty, description: 'MEMORY USAGE.' } },
+        },
+      },
     },
   },
   async run(ctx, input) {

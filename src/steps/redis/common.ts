@@ -7,6 +7,12 @@ export const urlProperty = {
   description: 'redis:// or rediss:// URL (password allowed, always redacted); default $REDIS_URL, then redis://127.0.0.1:6379',
 } as const;
 
+/** A count or size in a result. */
+export const countProperty = { type: 'integer', minimum: 0 } as const;
+
+/** A number INFO may lack (older servers, other roles): null then. */
+export const infoNumber = { type: ['number', 'null'] } as const;
+
 export function intInput(
   value: unknown,
   name: string,

@@ -244,6 +244,37 @@ export const redisConfig: StepType<RedisConfigInput, RedisConfigResult> = {
       rewrite: { type: 'boolean', description: "CONFIG REWRITE: persist the running configuration in the server's config file" },
     },
   },
+  // Secret parameters' values (requirepass…) are *** here too.
+  resultSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['values', 'parameters'],
+    properties: {
+      values: {
+        type: 'object',
+        additionalProperties: { type: 'string' },
+        description: 'Every parameter read, as the server reports it (after the set, for set parameters).',
+      },
+      parameters: {
+        type: 'array',
+        description: 'One entry per `set` parameter.',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name', 'before', 'requested', 'after', 'matches'],
+          properties: {
+            name: { type: 'string' },
+            before: { type: 'string' },
+            requested: { type: 'string' },
+            after: { type: 'string', description: 'What CONFIG GET reported after the set.' },
+            matches: { type: 'boolean', description: '`after` means `requested` (units and case normalised as Redis does).' },
+          },
+        },
+      },
+      rewritten: { type: 'boolean', description: 'With rewrite: whether CONFIG REWRITE ran.' },
+      configFile: { type: ['string', 'null'], description: "With rewrite: the server's config file, null when it has none." },
+    },
+  },
 
   async plan(ctx, input): Promise<Plan> {
     const c = check(input);

@@ -4,7 +4,7 @@
 import { CommandBuilder, withRedis, type RedisSession } from '../../integrations/redis.js';
 import type { Plan, StepContext, StepType } from '../types.js';
 import { StepError } from '../types.js';
-import { fmtInt, intInput, optionalIntInput, since, stringInput, urlProperty } from './common.js';
+import { countProperty, fmtInt, intInput, optionalIntInput, since, stringInput, urlProperty } from './common.js';
 import { coversPrefix, matchesEverything } from './glob.js';
 
 export interface RedisDeletePatternInput {
@@ -167,6 +167,19 @@ export const redisDeletePattern: StepType<RedisDeletePatternInput, RedisDeletePa
       batch: { type: 'integer', minimum: 1, maximum: 10000, default: 500 },
       count: { type: 'integer', minimum: 10, maximum: 10000, default: 250 },
       limit: { type: 'integer', minimum: 1 },
+    },
+  },
+  resultSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['pattern', 'matched', 'deleted', 'protectedSkipped', 'complete', 'durationMs'],
+    properties: {
+      pattern: { type: 'string' },
+      matched: { ...countProperty, description: 'Keys SCAN returned for the pattern, protected ones included.' },
+      deleted: { ...countProperty, description: "Keys removed (UNLINK's own count)." },
+      protectedSkipped: { ...countProperty, description: 'Matching keys kept because of a protected prefix.' },
+      complete: { type: 'boolean', description: 'False when `limit` stopped the sweep early.' },
+      durationMs: countProperty,
     },
   },
 

@@ -3,7 +3,7 @@
 import { withRedis } from '../../integrations/redis.js';
 import type { StepType } from '../types.js';
 import { StepError } from '../types.js';
-import { fmtBytes, round, urlProperty } from './common.js';
+import { countProperty, fmtBytes, infoNumber, round, urlProperty } from './common.js';
 
 export interface RedisInfoInput {
   url?: string;
@@ -119,6 +119,37 @@ export const redisInfo: StepType<RedisInfoInput, RedisInfoResult> = {
           { type: 'array', items: { type: 'string', pattern: '^[A-Za-z]+$' }, minItems: 1 },
         ],
       },
+    },
+  },
+  // Every INFO field is null when the sections asked for do not carry it.
+  resultSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: [
+      'redisVersion', 'role', 'usedMemory', 'usedMemoryHuman', 'usedMemoryPeak', 'maxmemory', 'usedMemoryPercent',
+      'maxmemoryPolicy', 'memFragmentationRatio', 'evictedKeys', 'expiredKeys', 'keyspaceHits', 'keyspaceMisses', 'hitRate',
+      'connectedClients', 'blockedClients', 'opsPerSec', 'dbKeys', 'totalKeys',
+    ],
+    properties: {
+      redisVersion: { type: ['string', 'null'] },
+      role: { type: ['string', 'null'], description: 'master or slave.' },
+      usedMemory: { ...infoNumber, description: 'used_memory, in bytes.' },
+      usedMemoryHuman: { type: ['string', 'null'] },
+      usedMemoryPeak: infoNumber,
+      maxmemory: { ...infoNumber, description: 'maxmemory in bytes; 0 means no limit.' },
+      usedMemoryPercent: { ...infoNumber, description: 'usedMemory / maxmemory × 100, two decimals; null when maxmemory is 0 (no limit).' },
+      maxmemoryPolicy: { type: ['string', 'null'], description: 'maxmemory_policy: noeviction, allkeys-lru…' },
+      memFragmentationRatio: infoNumber,
+      evictedKeys: { ...infoNumber, description: 'evicted_keys: keys evicted for maxmemory since the server started.' },
+      expiredKeys: infoNumber,
+      keyspaceHits: infoNumber,
+      keyspaceMisses: infoNumber,
+      hitRate: { ...infoNumber, description: 'hits / (hits + misses), four decimals; null before any lookup.' },
+      connectedClients: infoNumber,
+      blockedClients: infoNumber,
+      opsPerSec: infoNumber,
+      dbKeys: { type: 'object', additionalProperties: countProperty, description: 'Keys per database: {db0: 1234}.' },
+      totalKeys: countProperty,
     },
   },
   async run(ctx, input) {

@@ -2,7 +2,7 @@
 import { withRedis } from '../../integrations/redis.js';
 import type { StepType } from '../types.js';
 import { StepError } from '../types.js';
-import { fmtInt, stringInput, urlProperty } from './common.js';
+import { countProperty, fmtInt, stringInput, urlProperty } from './common.js';
 
 export interface RedisLlenInput {
   url?: string;
@@ -24,6 +24,15 @@ export const redisLlen: StepType<RedisLlenInput, RedisLlenResult> = {
     additionalProperties: false,
     required: ['key'],
     properties: { url: urlProperty, key: { type: 'string', minLength: 1 } },
+  },
+  resultSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['key', 'length'],
+    properties: {
+      key: { type: 'string' },
+      length: { ...countProperty, description: 'Items in the list; 0 when the key does not exist.' },
+    },
   },
   async run(ctx, input) {
     const key = stringInput(input.key, 'key');

@@ -3,7 +3,7 @@
 // socket (see RespConnection.scan); only each key's prefix becomes a string.
 import { withRedis } from '../../integrations/redis.js';
 import type { StepType } from '../types.js';
-import { fmtBytes, fmtInt, intInput, optionalIntInput, round, since, stringInput, urlProperty } from './common.js';
+import { countProperty, fmtBytes, fmtInt, intInput, optionalIntInput, round, since, stringInput, urlProperty } from './common.js';
 
 export interface RedisPrefixesInput {
   url?: string;
@@ -97,6 +97,34 @@ export const redisPrefixes: StepType<RedisPrefixesInput, RedisPrefixesResult> = 
       limit: { type: 'integer', minimum: 1 },
       memorySample: { type: 'integer', minimum: 0, maximum: 100, default: 0 },
       top: { type: 'integer', minimum: 1, maximum: 10000, default: 100 },
+    },
+  },
+  resultSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['scanned', 'complete', 'distinct', 'prefixes', 'top', 'durationMs'],
+    properties: {
+      scanned: { ...countProperty, description: 'Keys the scan saw.' },
+      complete: { type: 'boolean', description: 'False when `limit` stopped the scan early.' },
+      distinct: { ...countProperty, description: 'Distinct prefixes seen.' },
+      prefixes: {
+        type: 'array',
+        description: 'The largest prefixes, largest first.',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['prefix', 'count', 'share'],
+          properties: {
+            prefix: { type: 'string' },
+            count: countProperty,
+            share: { type: 'number', minimum: 0, maximum: 1, description: 'count / scanned, four decimals.' },
+            sampledBytes: { ...countProperty, description: 'With memorySample: bytes of the sampled keys.' },
+            estimatedBytes: { ...countProperty, description: 'With memorySample: the sampled average × count.' },
+          },
+        },
+      },
+      top: { type: ['string', 'null'], description: 'The largest prefix ("cache:wms:stock" at depth 3); null on an empty keyspace.' },
+      durationMs: countProperty,
     },
   },
   async run(ctx, input) {

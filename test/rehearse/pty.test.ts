@@ -1,0 +1,68 @@
+// An interactive rehearsal through a real pseudo-terminal, as a person plays
+// it: the story, the evidence and a recommendation; a wrong option first,
+// whose resolve does not pass; back to mitigation with the evidence read
+// again; the recommended option; the score with the wrong turn on it.
+import { spawnPty, KEY, type PtySession } from '../support/pty.js';
+import { BIN, assertBuilt, ROOT } from '../cli-run/helpers.js';
+
+beforeAll(() => assertBuilt());
+const sessions: PtySession[] = [];
+afterEach(() => {
+  for (const s of sessions.splice(0)) {
+    try {
+      s.kill('SIGKILL');
+    } catch {
+      /* it had ended */
+    }
+  }
+});
+
+function start(...args: string[]): PtySession {
+  const env = { ...process.env, TERM: 'xterm-256color' };
+  delete env.NO_COLOR;
+  delete env.CI;
+  const s = spawnPty(process.execPath, [BIN, 'rehearse', ...args], { cwd: ROOT, env });
+  sessions.push(s);
+  return s;
+}
+
+test('a wrong option first: resolve fails, back to mitigation, the right option, then the score', async () => {
+  const s = start('INC-007', '--scenario', 'hot-partition');
+  await s.waitFor('dispatch-engine is 18,000');
+  await s.waitFor('Which scenario is this?');
+  // Recommended first (scenario-2), then runbook order: scenario-1, scenario-3.
+  s.write(`${KEY.down}${KEY.down}${KEY.enter}`);
+  await s.waitFor('Run write step "scale"');
+  s.write(`y${KEY.enter}`);
+  await s.waitFor('resolve not verified after option "scenario-3"');
+  await s.waitFor('Take another option, or stop?');
+  s.write(KEY.enter); // the recommended one, first again on the refreshed evidence
+  await s.waitFor('Run write step "scalehot"');
+  s.write(`y${KEY.enter}`);
+  await s.waitFor('Is it done?');
+  s.write(KEY.enter);
+  await s.waitFor('Score');
+  const { exitCode } = await s.exited;
+  const out = s.output();
+  expect(exitCode).toBe(0);
+  expect(out).toMatch(/resolved: every resolve check passed/);
+  expect(out).toMatch(/wrong turn: +option "scenario-3": resolve did not pass \(lagdown, lagtrend\)/);
+  expect(out).toMatch(/time to recovery: +\d+m\d*s? \(budget 45m: within it\)|time to recovery: +\d+m \(budget 45m: within it\)/);
+  expect(out).toMatch(/best path: +option "scenario-2", 16m30s: [0-9ms]+ faster than yours/);
+  // The simulated clock, not the wall clock: the escalation matrix fired on it.
+  expect(out).toMatch(/\[15:00\] ⏰ escalate \(15m\): Page secondary on-call/);
+}, 30_000);
+
+test('declining the only write of the path stops there: nothing resolved, the score says so', async () => {
+  const s = start('INC-007', '--scenario', 'hot-partition');
+  await s.waitFor('Which scenario is this?');
+  s.write(KEY.enter);
+  await s.waitFor('Run write step "scalehot"');
+  s.write(`n${KEY.enter}`);
+  await s.waitFor('Take another option, or stop?');
+  s.write(`${KEY.down}${KEY.down}${KEY.down}${KEY.enter}`); // past scenario-1, -3, -4: stop
+  const { exitCode } = await s.exited;
+  expect(exitCode).toBe(3);
+  expect(s.output()).toMatch(/declined: +"scalehot"/);
+  expect(s.output()).toMatch(/not recovered \(stopped\)/);
+}, 30_000);
