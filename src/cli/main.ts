@@ -54,6 +54,25 @@ export function buildProgram(): Command {
     .action(async (id, opts, cmd) => (await import('./run.js')).runCommand(id, { ...cmd.optsWithGlobals(), ...opts }));
 
   program
+    .command('rehearse')
+    .description('practise an incident: a scenario answers every step, a simulated clock, a score at the end (nothing is spawned or contacted)')
+    .argument('<id>', 'runbook id, e.g. INC-007')
+    .option('--scenario <name>', 'the scenario to play (default: one at random; the first without a terminal)')
+    .option('--option <id>', 'take this mitigation option without asking')
+    .option('--set <key=value>', 'set a parameter (repeatable)', collect, [])
+    .option('--non-interactive', 'never prompt: walk one path (--option, else the recommended one), approving its writes')
+    .option('--json', 'print one JSON event per line, then the score')
+    .action(async (id, opts, cmd) => (await import('./rehearse.js')).rehearseCommand(id, { ...cmd.optsWithGlobals(), ...opts }));
+
+  program
+    .command('test')
+    .description('walk every scenario along every mitigation option and check its expectations (exit 1 on a failure)')
+    .argument('[paths...]', 'scenario files or directories (default: the runbook directory\'s scenarios/)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'junit']).default('text'))
+    .option('--out <file>', 'write the report to a file (text still goes to stdout)')
+    .action(async (paths, opts, cmd) => (await import('./test.js')).testCommand(paths, { ...cmd.optsWithGlobals(), ...opts }));
+
+  program
     .command('alert')
     .description('match an Alertmanager payload, an alert or an alert title to runbooks, with the command to run (exit 1: no match)')
     .argument('[file]', 'payload file, or - for stdin (the default)')
@@ -82,6 +101,20 @@ export function buildProgram(): Command {
     .option('--force', 'with --out: overwrite an existing file')
     .option('--journal-dir <dir>', 'where run journals are (env ONCALL_STATE_DIR)')
     .action(async (runId, opts, cmd) => (await import('./report.js')).reportCommand(runId, { ...cmd.optsWithGlobals(), ...opts }));
+
+  program
+    .command('runs')
+    .description('list run journals, newest first: runbook, start, stage reached, outcome, resumable or live')
+    .option('--json', 'print JSON')
+    .option('--journal-dir <dir>', 'where run journals are (env ONCALL_STATE_DIR)')
+    .action(async (opts, cmd) => (await import('./runs.js')).runsCommand({ ...cmd.optsWithGlobals(), ...opts }));
+
+  program
+    .command('log')
+    .description("print a run's events as its terminal showed them, from the journal")
+    .argument('<run-id>', 'the run id')
+    .option('--journal-dir <dir>', 'where run journals are (env ONCALL_STATE_DIR)')
+    .action(async (runId, opts, cmd) => (await import('./log.js')).logCommand(runId, { ...cmd.optsWithGlobals(), ...opts }));
 
   program
     .command('serve')

@@ -1,12 +1,13 @@
 // oncall report <RUN_ID>: a post-mortem draft from the run's journal and its
 // runbook, as Markdown (default) or JSON, to stdout or --out FILE.
 import { writeFileSync } from 'node:fs';
-import { RUN_ID, findJournal, journalDir, readJournal } from '../engine/journal.js';
+import { readJournal } from '../engine/journal.js';
 import { runbooksDir } from '../runbook/registry.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { buildPostMortem, ReportError } from '../report/model.js';
 import { loadReportSources } from '../report/sources.js';
 import { CliError, EXIT } from './exit-codes.js';
+import { findRunJournal } from './journals.js';
 import { printError } from './output.js';
 
 export interface ReportOpts {
@@ -18,10 +19,7 @@ export interface ReportOpts {
 }
 
 export async function reportCommand(runId: string, opts: ReportOpts): Promise<void> {
-  if (!RUN_ID.test(runId)) throw new CliError(`"${runId}" is not a run id (they look like INC-007-20261122T041500Z-3f9a)`, EXIT.usage);
-  const dir = journalDir(opts.journalDir);
-  const file = findJournal(runId, [dir]);
-  if (!file) throw new CliError(`no journal for run ${runId} in ${dir} (use --journal-dir or ONCALL_STATE_DIR)`, EXIT.usage);
+  const { file } = findRunJournal(runId, opts.journalDir);
   let contents;
   try {
     contents = readJournal(file);

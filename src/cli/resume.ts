@@ -3,7 +3,7 @@
 // never run again; a write whose outcome is unknown needs a fresh approval.
 import { readdirSync, readFileSync } from 'node:fs';
 import { existsSync } from 'node:fs';
-import { RUN_ID, findJournal, journalDir, readJournal } from '../engine/journal.js';
+import { readJournal } from '../engine/journal.js';
 import { checkResumedSecrets, JournalError, ResumeRefused, resumedParamSets, resumeStateFrom } from '../engine/resume.js';
 import { fingerprintKey } from '../engine/fingerprint.js';
 import { parseSets } from '../engine/params.js';
@@ -12,6 +12,7 @@ import { asRunbook, loadFile, type LoadedFile } from '../runbook/load.js';
 import { findRunbook, runbooksDir, UnknownRunbookError } from '../runbook/registry.js';
 import { exitWhenFlushed, makePrompter, runSession } from '../ui/session.js';
 import { CliError, EXIT } from './exit-codes.js';
+import { findRunJournal } from './journals.js';
 import { printError } from './output.js';
 import { buildEngine } from './engine-factory.js';
 import { checkApprovals, checkOption, refuseUnlinted, openJournal, params, sha256, takeRunLock } from './run.js';
@@ -29,10 +30,7 @@ export interface ResumeOpts {
 }
 
 export async function resumeCommand(runId: string, opts: ResumeOpts): Promise<void> {
-  if (!RUN_ID.test(runId)) throw new CliError(`"${runId}" is not a run id (they look like INC-007-20261122T041500Z-3f9a)`, EXIT.usage);
-  const dir = journalDir(opts.journalDir);
-  const file = findJournal(runId, [dir]);
-  if (!file) throw new CliError(`no journal for run ${runId} in ${dir} (use --journal-dir or ONCALL_STATE_DIR)`, EXIT.usage);
+  const { dir, file } = findRunJournal(runId, opts.journalDir);
   // The lock comes first: two resumes of one run must never both read and append.
   const lock = takeRunLock(file, runId);
   let state;

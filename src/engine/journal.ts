@@ -106,7 +106,10 @@ export function parseJournal(text: string): JournalContents {
   lines.forEach((line, i) => {
     if (!line.trim()) return;
     try {
-      events.push(JSON.parse(line) as EngineEvent);
+      const event: unknown = JSON.parse(line);
+      // `null` or `42` parse too, and would break every reader of `e.type`.
+      if (typeof (event as { type?: unknown } | null)?.type !== 'string') throw new Error('not an event');
+      events.push(event as EngineEvent);
     } catch {
       // Only the last line can be torn by a kill; anything else is damage.
       if (i === lines.length - 1 && !text.endsWith('\n')) torn = true;

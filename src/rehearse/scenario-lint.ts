@@ -105,8 +105,11 @@ export function lintScenario(loaded: LoadedScenario, runbook: Runbook, stepTypes
       if (validate && !validate(answer.result)) {
         for (const err of validate.errors ?? []) {
           const where = err.instancePath ? err.instancePath.slice(1).split('/').map((s) => (/^[0-9]+$/.test(s) ? Number(s) : s)) : [];
-          const extra = err.params?.additionalProperty ? ` "${String(err.params.additionalProperty)}"` : '';
-          report([...p, 'result', ...where], `not a ${step.check} result: ${where.length ? `${where.join('.')} ` : ''}${err.message ?? 'invalid'}${extra}`);
+          const extra = err.params?.additionalProperty ? String(err.params.additionalProperty) : undefined;
+          const message = `not a ${step.check} result: ${where.length ? `${where.join('.')} ` : ''}${err.message ?? 'invalid'}${extra ? ` "${extra}"` : ''}`;
+          // An unknown field is pointed at by its own key.
+          if (extra) report([...p, 'result', ...where, extra], message, 'key');
+          else report([...p, 'result', ...where], message);
         }
       }
     }
@@ -128,7 +131,7 @@ export function lintScenario(loaded: LoadedScenario, runbook: Runbook, stepTypes
 }
 
 /** A resolve condition that is false with every answer the scenario gives its step can never pass. */
-function unsatisfiable(loaded: LoadedScenario, runbook: Runbook, steps: Map<string, Step>, report: (path: DocPath, message: string) => void): void {
+function unsatisfiable(loaded: LoadedScenario, runbook: Runbook, steps: Map<string, Step>, report: (path: DocPath, message: string, on: 'key' | 'value') => void): void {
   const answered = allAnswers(loaded);
   const params = Object.fromEntries(Object.entries(runbook.params ?? {}).map(([k, p]) => [k, loaded.scenario.params?.[k] ?? (p as { default?: unknown }).default ?? null]));
   const latest: Record<string, unknown> = {};
@@ -155,7 +158,7 @@ function unsatisfiable(loaded: LoadedScenario, runbook: Runbook, steps: Map<stri
       }
     }
     if (judged === tries.length && !anyTrue) {
-      report(mine.at(-1)!.path, `resolve step "${step.id}" can never pass in this scenario: ${condition} is false with every answer given`);
+      report(mine.at(-1)!.path, `resolve step "${step.id}" can never pass in this scenario: ${condition} is false with every answer given`, 'key');
     }
   }
 }

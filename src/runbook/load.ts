@@ -20,7 +20,12 @@ export interface LoadedRunbook extends LoadedFile {
 }
 
 export function kindOf(value: unknown): SchemaName {
-  return value && typeof value === 'object' && (value as { kind?: unknown }).kind === 'process' ? 'process' : 'runbook';
+  if (!value || typeof value !== 'object') return 'runbook';
+  const v = value as { kind?: unknown; runbook?: unknown; expect?: unknown };
+  if (v.kind === 'process') return 'process';
+  // A rehearsal scenario names its runbook and what to expect (schemas/scenario.schema.json).
+  if (typeof v.runbook === 'string' && v.expect !== undefined) return 'scenario';
+  return 'runbook';
 }
 
 export function loadText(file: string, text: string): LoadedFile {

@@ -18,7 +18,7 @@ afterEach(() => {
 });
 
 function start(...args: string[]): PtySession {
-  const env = { ...process.env, TERM: 'xterm-256color' };
+  const env: Record<string, string | undefined> = { ...process.env, TERM: 'xterm-256color' };
   delete env.NO_COLOR;
   delete env.CI;
   const s = spawnPty(process.execPath, [BIN, 'rehearse', ...args], { cwd: ROOT, env });
