@@ -72,6 +72,16 @@ export function buildProgram(): Command {
     .option('--out <file>', 'write the report to a file (text still goes to stdout)')
     .action(async (paths, opts, cmd) => (await import('./test.js')).testCommand(paths, { ...cmd.optsWithGlobals(), ...opts }));
 
+  const scenario = program.command('scenario').description('rehearsal scenarios');
+  scenario
+    .command('from-run')
+    .description('write a scenario from a run journal: its step results and timings become a drill for oncall test')
+    .argument('<run-id>', 'the run id')
+    .option('--name <name>', 'scenario name (the file name; default run-<suffix>-<date>)')
+    .option('--journal-dir <dir>', 'where run journals are (env ONCALL_STATE_DIR)')
+    .option('--force', 'replace an existing scenario of that name')
+    .action(async (runId, opts, cmd) => (await import('./scenario.js')).fromRunCommand(runId, { ...cmd.optsWithGlobals(), ...opts }));
+
   program
     .command('alert')
     .description('match an Alertmanager payload, an alert or an alert title to runbooks, with the command to run (exit 1: no match)')
