@@ -25,5 +25,5 @@ export interface StepBackend {
   /** A message post, approved: answered, never sent. */
   post(core: RunCore, r: Ready): Promise<PostAnswer>;
   /** A manual step the operator confirmed done. */
-  settle?(stepId: string): void;
+  settle?(stepId: string): Promise<void>;
 }

@@ -200,12 +200,13 @@ export class Engine {
     }
   }
 
-  /** A stage's reads again (triage cases' too); its writes and manual steps are not repeated. */
-  private async refreshEvidence(name: 'detect' | 'triage', stage: { timebox?: string; notes?: string[]; steps?: Step[]; cases?: Array<{ id: string; steps?: Step[] }> }): Promise<void> {
-    const reads = (steps: Step[] = []): Step[] => steps.filter((s) => s.effect === 'read' && (s.run !== undefined || s.check !== undefined));
+  /** A stage's reads again (and those of the triage cases that match the refreshed
+   *  evidence, as the walk would); its writes and manual steps are not repeated. */
+  private async refreshEvidence(name: 'detect' | 'triage', stage: { timebox?: string; notes?: string[]; steps?: Step[] }): Promise<void> {
+    const reads = (steps: Step[]): Step[] => steps.filter((s) => s.effect === 'read' && (s.run !== undefined || s.check !== undefined));
     this.enter(name, { ...defined({ timebox: stage.timebox }) });
-    await this.steps(reads(stage.steps), { stage: name });
-    for (const c of stage.cases ?? []) await this.steps(reads(c.steps), { stage: name, caseId: c.id });
+    await this.steps(reads(stage.steps ?? []), { stage: name });
+    if (name === 'triage') await this.triageCases(reads);
   }
 
   /** stage-started, and its timebox watched. */
@@ -221,7 +222,8 @@ export class Engine {
     await this.steps(stage.steps ?? [], { stage: name });
   }
 
-  private async triageCases(): Promise<void> {
+  /** `pick`: which of a matching case's steps run (all of them, on the walk). */
+  private async triageCases(pick: (steps: Step[]) => Step[] = (steps) => steps): Promise<void> {
     const core = this.core;
     const cases = this.o.runbook.stages.triage?.cases ?? [];
     for (const [ci, c] of cases.entries()) {
@@ -245,7 +247,7 @@ export class Engine {
       } else {
         core.note(`triage case "${c.id}": ${c.title} (no condition: the operator judges)${notes}`);
       }
-      await this.steps(c.steps ?? [], { stage: 'triage', caseId: c.id });
+      await this.steps(pick(c.steps ?? []), { stage: 'triage', caseId: c.id });
     }
   }
 
@@ -267,6 +269,11 @@ export class Engine {
   }
 
   // ── steps ───────────────────────────────────────────────────────────────
+
+  /** Step durations: the wall clock, or in a rehearsal the simulated one (a redeploy takes its 5m there). */
+  private now(): number {
+    return this.o.backend ? this.core.clock.now() : performance.now();
+  }
 
   private isParallelRead = (step: Step): boolean => {
     if (step.effect !== 'read' || step.highRisk || step.until) return false;
@@ -306,9 +313,9 @@ export class Engine {
       }
     }
     core.emit(startedEvent(r));
-    const t0 = performance.now();
+    const t0 = this.now();
     const f = await execute(core, r);
-    finish(core, step, ctx, r.kind, r.effect, f, Math.round(performance.now() - t0), finishedExtra(r));
+    finish(core, step, ctx, r.kind, r.effect, f, Math.round(this.now() - t0), finishedExtra(r));
     policy(core, r, f);
   }
 
@@ -328,9 +335,9 @@ export class Engine {
     const run = limiter(Math.max(1, this.o.maxParallel ?? 8));
     const pending = ready.map((r) =>
       run(async () => {
-        const t0 = performance.now();
+        const t0 = this.now();
         const f = await execute(core, r);
-        return { f, ms: Math.round(performance.now() - t0) };
+        return { f, ms: Math.round(this.now() - t0) };
       }),
     );
     // Finished events in runbook order, whatever order the reads end in.
@@ -356,11 +363,11 @@ export class Engine {
       core.note(`manual step "${r.step.id}" cannot be confirmed in a non-interactive run; do it by hand: ${text}`, 'warn', r.step.id);
       return done({ status: 'skipped', summary: 'not confirmed (non-interactive run)', attempts: 0 }, 0);
     }
-    const t0 = performance.now();
+    const t0 = this.now();
     const answer = await core.ask(o.prompter.manual(core.redactor.string(text)));
-    const ms = Math.round(performance.now() - t0);
+    const ms = Math.round(this.now() - t0);
     core.emit({ type: 'decision-made', decision: 'manual', value: answer, by: 'operator', approver: core.user, stepId: r.step.id });
-    if (answer === 'done') o.backend?.settle?.(r.step.id);
+    if (answer === 'done') await o.backend?.settle?.(r.step.id);
     if (answer === 'stop') {
       done({ status: 'stopped', summary: `stopped here by ${core.user}`, attempts: 1 }, ms);
       throw new Stop('stopped', 3, `stopped by ${core.user} at manual step "${r.step.id}"`);

@@ -62,15 +62,18 @@ export class ScenarioBackend implements StepBackend {
     return { ...(answers.takes ? { takes: answers.takes } : {}), ...one };
   }
 
-  private elapse(answer: Answer | undefined, fallback: string): void {
-    this.clock.advance(parseDuration(answer?.takes ?? fallback));
+  /** The step takes its time from `start`: reads of one batch start together, so the batch takes its longest read. */
+  private async elapse(answer: Answer | undefined, fallback: string, start = this.clock.now()): Promise<void> {
+    await Promise.resolve();
+    const end = start + parseDuration(answer?.takes ?? fallback);
+    if (end > this.clock.now()) this.clock.advance(end - this.clock.now());
   }
 
   async attempt(_core: RunCore, r: Ready): Promise<Attempt> {
     const id = r.step.id;
     const write = r.effect === 'write';
     const answer = this.answerNow(id);
-    this.elapse(answer, write ? DEFAULT_TAKES.write : DEFAULT_TAKES.read);
+    await this.elapse(answer, write ? DEFAULT_TAKES.write : DEFAULT_TAKES.read);
     if (write) this.acted.push({ stepId: id, kind: 'write', atMs: this.clock.now() - this.startedAt, ...(r.ctx.optionId ? { optionId: r.ctx.optionId } : {}) });
     if (!answer) {
       // A write the story does not describe simply works; a read it does not describe observed nothing.
@@ -92,15 +95,15 @@ export class ScenarioBackend implements StepBackend {
 
   async post(_core: RunCore, r: Ready): Promise<PostAnswer> {
     const answer = this.answersFor(r.step.id);
-    this.elapse(answer, DEFAULT_TAKES.message);
+    await this.elapse(answer, DEFAULT_TAKES.message);
     this.acted.push({ stepId: r.step.id, kind: 'post', atMs: this.clock.now() - this.startedAt, ...(r.ctx.optionId ? { optionId: r.ctx.optionId } : {}) });
     const channel = r.action.type === 'message' ? r.action.message.channel : 'the channel';
     return { ok: true, status: 200, response: 'ok', summary: `posted to ${channel} (rehearsal: nothing was sent)`, durationMs: 0 };
   }
 
   /** A manual step the operator confirmed: the time it takes in the story. */
-  settle(stepId: string): void {
-    this.elapse(this.answersFor(stepId), DEFAULT_TAKES.manual);
+  async settle(stepId: string): Promise<void> {
+    await this.elapse(this.answersFor(stepId), DEFAULT_TAKES.manual);
   }
 }
 

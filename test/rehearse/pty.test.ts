@@ -48,7 +48,7 @@ test('a wrong option first: resolve fails, back to mitigation, the right option,
   expect(out).toMatch(/resolved: every resolve check passed/);
   expect(out).toMatch(/wrong turn: +option "scenario-3": resolve did not pass \(lagdown, lagtrend\)/);
   expect(out).toMatch(/time to recovery: +\d+m\d*s? \(budget 45m: within it\)|time to recovery: +\d+m \(budget 45m: within it\)/);
-  expect(out).toMatch(/best path: +option "scenario-2", 16m30s: [0-9ms]+ faster than yours/);
+  expect(out).toMatch(/best path: +option "scenario-2", 14m30s: [0-9ms]+ faster than yours/);
   // The simulated clock, not the wall clock: the escalation matrix fired on it.
   expect(out).toMatch(/\[15:00\] ⏰ escalate \(15m\): Page secondary on-call/);
 }, 30_000);
