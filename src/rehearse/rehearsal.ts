@@ -48,13 +48,24 @@ export function startOf(scenario: Scenario): number {
   return scenario.startsAt ? Date.parse(scenario.startsAt) : DEFAULT_START;
 }
 
+/** A secret the story does not give (a webhook signature, a token) stands in as its name:
+ *  nothing is sent anywhere, and a real secret never has to be written into a scenario. */
+function standIns(runbook: Runbook, given: string[]): string[] {
+  const named = new Set(given.map((g) => g.slice(0, g.indexOf('='))));
+  return Object.entries(runbook.params ?? {})
+    .filter(([name, p]) => p.secret && !named.has(name) && p.default === undefined)
+    .map(([name, p]) => ({ name, value: `rehearsal-${name}`.replace(/_/g, '-'), pattern: p.pattern }))
+    .filter((x) => x.pattern === undefined || new RegExp(x.pattern, 'u').test(x.value))
+    .map((x) => `${x.name}=${x.value}`);
+}
+
 export async function rehearse(s: RehearsalSetup): Promise<Rehearsal> {
   const clock = new FakeClock(startOf(s.scenario), true);
   const backend = new ScenarioBackend(s.scenario, clock);
   const sets = [...Object.entries(s.scenario.params ?? {}).map(([k, v]) => `${k}=${v}`), ...(s.sets ?? [])];
   // The scenario is the whole world: no variable of this machine leaks into the story.
   const env: Record<string, string | undefined> = {};
-  const params = resolveParams(s.runbook, sets, env);
+  const params = resolveParams(s.runbook, [...standIns(s.runbook, sets), ...sets], env);
   const engine = new Engine({
     runId: `rehearsal-${s.runbook.id}-${s.scenarioName}`,
     runbook: s.runbook,
