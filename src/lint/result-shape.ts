@@ -33,6 +33,8 @@ export interface ResultProblem {
   at: DocPath;
   /** "unknown property \"totalLagg\" in result; did you mean \"totalLag\"?" */
   message: string;
+  /** Point at the key (an unknown property) or the value. */
+  on: 'key' | 'value';
 }
 
 interface Generated {
@@ -90,9 +92,11 @@ function validatorFor(typeName: string): ValidateFunction | null | undefined {
  * step type's name, or 'run' for a plain command): one entry per problem,
  * none when it has the shape `run` returns.
  */
-export function resultProblems(typeName: string, result: unknown): ResultProblem[] {
+export function resultProblems(typeName: string, result: unknown, opts: { partial?: boolean } = {}): ResultProblem[] {
   const validate = validatorFor(typeName);
-  if (validate === undefined) return [{ path: '', at: [], message: `unknown step type "${typeName}"` }];
+  if (validate === undefined) return [{ path: '', at: [], message: `unknown step type "${typeName}"`, on: 'value' }];
   if (validate === null || validate(result)) return [];
-  return schemaProblems(validate.errors ?? [], result, [], ['result']).map((p) => ({ path: dotted(p.at), at: p.at, message: p.message }));
+  // A partial result (a scenario gives what the conditions read) may leave fields out.
+  const errors = (validate.errors ?? []).filter((e) => !opts.partial || e.keyword !== 'required');
+  return schemaProblems(errors, result, [], ['result']).map((p) => ({ path: dotted(p.at), at: p.at, message: p.message, on: p.on }));
 }

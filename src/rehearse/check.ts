@@ -88,7 +88,7 @@ export async function checkScenario(loaded: LoadedScenario, runbooksDir: string)
     report.failures.push(at(loaded, ['runbook'], e.message));
     return done();
   }
-  report.failures.push(...lintScenario(loaded, base.runbook, base.stepTypes));
+  report.failures.push(...lintScenario(loaded, base.runbook));
   if (report.failures.some((d) => d.severity === 'error')) return done();
 
   const options = base.runbook.stages.mitigate?.options.map((o) => o.id) ?? [];

@@ -4,37 +4,14 @@
 // output), and no resolve condition is false with every answer given.
 import type { Diagnostic } from '../runbook/diagnostic.js';
 import { evaluateExpression } from '../runbook/expressions.js';
-import { newAjv, suggest } from '../runbook/schema.js';
+import { suggest } from '../runbook/schema.js';
+import { resultProblems } from '../lint/result-shape.js';
 import { locateRange, type DocPath } from '../runbook/source.js';
 import type { Runbook, Step } from '../runbook/types.js';
 import { listSteps } from '../engine/walk.js';
-import type { StepType } from '../steps/types.js';
 import type { Answer, LoadedScenario, StepAnswers } from './scenario.js';
 
 const RULE = 'scenario';
-
-type Validate = ((value: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string; params?: Record<string, unknown> }> | null };
-const validators = new Map<string, Validate>();
-
-/** A canned result may leave fields out (conditions that read them will say so); what it gives must be right. */
-function partial(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(partial);
-  if (!schema || typeof schema !== 'object') return schema;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(schema as Record<string, unknown>)) if (k !== 'required') out[k] = partial(v);
-  return out;
-}
-
-function resultValidator(type: StepType): Validate | undefined {
-  const schema = (type as StepType & { resultSchema?: Record<string, unknown> }).resultSchema;
-  if (!schema) return undefined;
-  let v = validators.get(type.name);
-  if (!v) {
-    v = newAjv({ allErrors: true, strict: false }).compile(partial(schema) as object) as Validate;
-    validators.set(type.name, v);
-  }
-  return v;
-}
 
 function answersOf(a: StepAnswers): Array<{ answer: Answer; path: DocPath }> {
   if (!a.sequence?.length) return [{ answer: a, path: [] }];
@@ -64,7 +41,7 @@ function resultOf(step: Step, a: Answer): unknown {
   return { exitCode: a.exit ?? 0, stdout, stderr: a.stderr ?? '', lines: stdout.split('\n').filter(Boolean), ...(json !== undefined ? { json } : {}), failed: (a.exit ?? 0) !== 0 };
 }
 
-export function lintScenario(loaded: LoadedScenario, runbook: Runbook, stepTypes: (name: string) => StepType | undefined): Diagnostic[] {
+export function lintScenario(loaded: LoadedScenario, runbook: Runbook): Diagnostic[] {
   const out: Diagnostic[] = [];
   const sc = loaded.scenario;
   const report = (path: DocPath, message: string, on: 'key' | 'value' = 'value', severity: Diagnostic['severity'] = 'error'): void => {
@@ -100,16 +77,10 @@ export function lintScenario(loaded: LoadedScenario, runbook: Runbook, stepTypes
         continue;
       }
       for (const k of ['exit', 'stdout', 'stderr'] as const) if (k in answer) report([...p, k], `step "${id}" is a check (${step.check}): answer it with result, not ${k}`, 'key');
-      const type = stepTypes(step.check!);
-      const validate = type && 'result' in answer ? resultValidator(type) : undefined;
-      if (validate && !validate(answer.result)) {
-        for (const err of validate.errors ?? []) {
-          const where = err.instancePath ? err.instancePath.slice(1).split('/').map((s) => (/^[0-9]+$/.test(s) ? Number(s) : s)) : [];
-          const extra = err.params?.additionalProperty ? String(err.params.additionalProperty) : undefined;
-          const message = `not a ${step.check} result: ${where.length ? `${where.join('.')} ` : ''}${err.message ?? 'invalid'}${extra ? ` "${extra}"` : ''}`;
-          // An unknown field is pointed at by its own key.
-          if (extra) report([...p, 'result', ...where, extra], message, 'key');
-          else report([...p, 'result', ...where], message);
+      if ('result' in answer) {
+        // The step type's own result shape; fields left out are fine, fields it never has are not.
+        for (const problem of resultProblems(step.check!, answer.result, { partial: true })) {
+          report([...p, 'result', ...problem.at], `not a ${step.check} result: ${problem.message}`, problem.on);
         }
       }
     }

@@ -25,11 +25,15 @@ import { dispatchEngineSeed } from '../support/k8s-fixtures.js';
 import { produce, startKafkaMock, stepContext as kafkaContext, type KafkaMock } from '../support/kafka-mock.js';
 import { startRedisServer, type PrivateRedis } from '../support/redis-server.js';
 
+/** The problems without where to point (key or value), which the scenario checks use. */
+const shapeProblems = (typeName: string, result: unknown, opts?: { partial?: boolean }) => resultProblems(typeName, result, opts).map(({ on: _on, ...rest }) => rest);
+
+
 /** Step types whose real result passed, to check at the end that none was left out. */
 const checked = new Set<string>();
 
 function expectValid(typeName: string, result: unknown): void {
-  expect(resultProblems(typeName, result)).toEqual([]);
+  expect(shapeProblems(typeName, result)).toEqual([]);
   checked.add(typeName);
 }
 
@@ -75,31 +79,31 @@ describe('every schema', () => {
   });
 
   test('an unknown step type is one problem', () => {
-    expect(resultProblems('k8s.podz', {})).toEqual([{ path: '', at: [], message: 'unknown step type "k8s.podz"' }]);
+    expect(shapeProblems('k8s.podz', {})).toEqual([{ path: '', at: [], message: 'unknown step type "k8s.podz"' }]);
   });
 
   test('a result that is not a mapping', () => {
-    expect(resultProblems('redis.llen', 12)).toEqual([{ path: '', at: [], message: 'result must be a mapping, got a whole number' }]);
+    expect(shapeProblems('redis.llen', 12)).toEqual([{ path: '', at: [], message: 'result must be a mapping, got a whole number' }]);
   });
 });
 
 describe('run: steps, as the scenario writes them', () => {
   test('exit, stdout and stderr, each optional', () => {
-    expect(resultProblems('run', {})).toEqual([]);
-    expect(resultProblems('run', { exit: 0, stdout: 'Seconds_Behind_Source: 0\n', stderr: '' })).toEqual([]);
-    expect(resultProblems('run', { exit: 28 })).toEqual([]);
+    expect(shapeProblems('run', {})).toEqual([]);
+    expect(shapeProblems('run', { exit: 0, stdout: 'Seconds_Behind_Source: 0\n', stderr: '' })).toEqual([]);
+    expect(shapeProblems('run', { exit: 28 })).toEqual([]);
     expect((RUN_RESULT_SCHEMA.properties as Record<string, { default?: unknown }>).exit!.default).toBe(0);
   });
 
   test('a misspelt field, an exit code out of range, output that is not text', () => {
-    expect(resultProblems('run', { exitCode: 1 })).toEqual([
+    expect(shapeProblems('run', { exitCode: 1 })).toEqual([
       { path: 'exitCode', at: ['exitCode'], message: 'unknown property "exitCode" in result; allowed: exit, stdout, stderr' },
     ]);
-    expect(resultProblems('run', { stdot: 'x' })).toEqual([
+    expect(shapeProblems('run', { stdot: 'x' })).toEqual([
       { path: 'stdot', at: ['stdot'], message: 'unknown property "stdot" in result; did you mean "stdout"?' },
     ]);
-    expect(resultProblems('run', { exit: 256 })).toEqual([{ path: 'exit', at: ['exit'], message: 'result.exit is 256; it must be <= 255' }]);
-    expect(resultProblems('run', { stdout: ['a', 'b'] })).toEqual([
+    expect(shapeProblems('run', { exit: 256 })).toEqual([{ path: 'exit', at: ['exit'], message: 'result.exit is 256; it must be <= 255' }]);
+    expect(shapeProblems('run', { stdout: ['a', 'b'] })).toEqual([
       { path: 'stdout', at: ['stdout'], message: 'result.stdout must be a string, got a list' },
     ]);
   });
@@ -174,12 +178,12 @@ describe('redis.*', () => {
 
   test('a misspelt field and a value of the wrong type have their paths', async () => {
     const info = (await redisInfo.run(ctx(), {})).result;
-    const problems = resultProblems('redis.info', misspelt(info, 'usedMemoryPercent', 'usedMemoryPercnt'));
+    const problems = shapeProblems('redis.info', misspelt(info, 'usedMemoryPercent', 'usedMemoryPercnt'));
     expect(problems).toEqual([
       { path: '', at: [], message: 'result is missing required property "usedMemoryPercent"' },
       { path: 'usedMemoryPercnt', at: ['usedMemoryPercnt'], message: 'unknown property "usedMemoryPercnt" in result; did you mean "usedMemoryPercent"?' },
     ]);
-    expect(resultProblems('redis.llen', { key: 'q', length: '3' })).toEqual([
+    expect(shapeProblems('redis.llen', { key: 'q', length: '3' })).toEqual([
       { path: 'length', at: ['length'], message: 'result.length must be a whole number, got a string' },
     ]);
   });
@@ -254,12 +258,12 @@ describe('kafka.*', () => {
 
   test('a misspelt field inside a partition has its path', async () => {
     const lag = (await kafkaLag.run(kafkaContext(), { brokers: mock.bootstrap, group: 'replayer', topic: 'orders.events' })).result;
-    expect(resultProblems('kafka.lag', misspelt(lag, 'committed', 'comitted', (r) => nth(r.partitions, 1)))).toEqual([
+    expect(shapeProblems('kafka.lag', misspelt(lag, 'committed', 'comitted', (r) => nth(r.partitions, 1)))).toEqual([
       { path: 'partitions[1]', at: ['partitions', 1], message: 'result.partitions[1] is missing required property "committed"' },
       { path: 'partitions[1].comitted', at: ['partitions', 1, 'comitted'], message: 'unknown property "comitted" in result.partitions[1]; did you mean "committed"?' },
     ]);
     // kafka.lag-table has no unansweredBrokers: kafka.lag's result is not its shape.
-    expect(resultProblems('kafka.lag-table', lag)).toEqual([
+    expect(shapeProblems('kafka.lag-table', lag)).toEqual([
       { path: 'unansweredBrokers', at: ['unansweredBrokers'], message: 'unknown property "unansweredBrokers" in result' },
     ]);
   });
@@ -312,12 +316,12 @@ describe('k8s.*', () => {
 
   test('a misspelt field inside a pod, and a kind the step does not report', async () => {
     const pods = (await k8sPods.run(ctx(), { selector: 'app=dispatch-engine', namespace: 'smp-prod' })).result;
-    expect(resultProblems('k8s.pods', misspelt(pods, 'waitingReason', 'waitingReson', (r) => nth(r.pods, 0)))).toEqual([
+    expect(shapeProblems('k8s.pods', misspelt(pods, 'waitingReason', 'waitingReson', (r) => nth(r.pods, 0)))).toEqual([
       { path: 'pods[0]', at: ['pods', 0], message: 'result.pods[0] is missing required property "waitingReason"' },
       { path: 'pods[0].waitingReson', at: ['pods', 0, 'waitingReson'], message: 'unknown property "waitingReson" in result.pods[0]; did you mean "waitingReason"?' },
     ]);
     const status = (await k8sRolloutStatus.run(ctx(), { kind: 'deployment', name: 'dispatch-engine' })).result;
-    expect(resultProblems('k8s.rollout-status', { ...status, kind: 'daemonset' })).toEqual([
+    expect(shapeProblems('k8s.rollout-status', { ...status, kind: 'daemonset' })).toEqual([
       { path: 'kind', at: ['kind'], message: 'result.kind is "daemonset"; allowed: deployment, statefulset' },
     ]);
   });
@@ -362,7 +366,7 @@ describe('http', () => {
 
   test('a misspelt field, and a status that is not a number', async () => {
     const out = (await http.run(ctx(), { url: `${stub.url}/health` })).result;
-    expect(resultProblems('http', misspelt(out, 'status', 'statusCode'))).toEqual([
+    expect(shapeProblems('http', misspelt(out, 'status', 'statusCode'))).toEqual([
       { path: '', at: [], message: 'result is missing required property "status"' },
       {
         path: 'statusCode',
@@ -370,7 +374,7 @@ describe('http', () => {
         message: 'unknown property "statusCode" in result; allowed: method, url, status, ok, json, body, contentType, durationMs',
       },
     ]);
-    expect(resultProblems('http', { ...out, status: '200' })).toEqual([
+    expect(shapeProblems('http', { ...out, status: '200' })).toEqual([
       { path: 'status', at: ['status'], message: 'result.status must be a whole number, got a string' },
     ]);
   });
@@ -399,4 +403,12 @@ test('dist: precompiled result validators, no ajv compile', () => {
     loaded: [],
     problems: [['', '', '', '', '', '', '', '', '', '', '', 'totalLagg'], []],
   });
+});
+
+test('partial: a scenario may leave fields out, but not misspell one or give a wrong type', () => {
+  expect(shapeProblems('kafka.lag', { totalLag: 18000 }, { partial: true })).toEqual([]);
+  expect(shapeProblems('kafka.lag', { totalLag: 18000 }).length).toBeGreaterThan(0);
+  const [misspelt] = resultProblems('kafka.lag', { totalLagg: 1 }, { partial: true });
+  expect(misspelt).toMatchObject({ at: ['totalLagg'], on: 'key' });
+  expect(shapeProblems('kafka.lag', { totalLag: 'lots' }, { partial: true })).toEqual([{ path: 'totalLag', at: ['totalLag'], message: 'result.totalLag must be a whole number, got a string' }]);
 });
