@@ -19,6 +19,7 @@ import { isInteractive, makePrompter, useColorFor, exitWhenFlushed } from '../ui
 import { terminalScreen } from '../ui/screen.js';
 import { TerminalRenderer } from '../ui/terminal.js';
 import { CliError, EXIT } from './exit-codes.js';
+import { loadRunbookById } from './catalog-loader.js';
 import { checkOption } from './run.js';
 
 export interface RehearseOpts {
@@ -53,7 +54,8 @@ export function pickScenario(dir: string, id: string, name: string | undefined, 
 export async function rehearseCommand(givenId: string, opts: RehearseOpts): Promise<void> {
   const dir = runbooksDir(opts.runbooks);
   const interactive = !opts.json && isInteractive(opts);
-  const id = givenId.toUpperCase();
+  // An unknown id is the same one-line error (with the closest ids) as for run.
+  const id = loadRunbookById(dir, givenId).runbook.id;
   const loaded = pickScenario(dir, id, opts.scenario, interactive);
   let base: BaseSetup;
   try {

@@ -26,4 +26,6 @@ export interface StepBackend {
   post(core: RunCore, r: Ready): Promise<PostAnswer>;
   /** A manual step the operator confirmed done. */
   settle?(stepId: string): Promise<void>;
+  /** What a manual check found when, in the story, it does not pass ("the partner still sees the wallet frozen"). */
+  manualFinding?(stepId: string): string | undefined;
 }

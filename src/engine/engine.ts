@@ -359,6 +359,15 @@ export class Engine {
       finish(core, r.step, r.ctx, r.kind, r.effect, f, ms, finishedExtra(r));
     };
     if (o.dryRun) return done({ status: 'planned', summary: 'manual step (the operator would confirm it)', attempts: 0 }, 0);
+    // A rehearsal's story may say what this check finds when it does not pass: that, not a question.
+    const finding = o.backend?.manualFinding?.(r.step.id);
+    if (finding !== undefined) {
+      await o.backend!.settle?.(r.step.id);
+      const f: Finished = { status: 'failed', reason: 'error', summary: `not passed: ${finding}`, attempts: 1 };
+      done(f, 0);
+      policy(core, r, f);
+      return;
+    }
     if (!o.prompter.interactive) {
       core.note(`manual step "${r.step.id}" cannot be confirmed in a non-interactive run; do it by hand: ${text}`, 'warn', r.step.id);
       return done({ status: 'skipped', summary: 'not confirmed (non-interactive run)', attempts: 0 }, 0);

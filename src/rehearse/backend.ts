@@ -101,6 +101,11 @@ export class ScenarioBackend implements StepBackend {
     return { ok: true, status: 200, response: 'ok', summary: `posted to ${channel} (rehearsal: nothing was sent)`, durationMs: 0 };
   }
 
+  /** A manual step whose answer `fails`: what the operator finds instead of a pass. */
+  manualFinding(stepId: string): string | undefined {
+    return this.answersFor(stepId)?.fails;
+  }
+
   /** A manual step the operator confirmed: the time it takes in the story. */
   async settle(stepId: string): Promise<void> {
     await this.elapse(this.answersFor(stepId), DEFAULT_TAKES.manual);

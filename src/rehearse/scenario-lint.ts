@@ -62,7 +62,9 @@ export function lintScenario(loaded: LoadedScenario, runbook: Runbook): Diagnost
     for (const { answer, path: sub } of answersOf(answers)) {
       const p = [...path, ...sub];
       if (step.manual !== undefined || step.message !== undefined) {
-        for (const k of ['result', 'exit', 'stdout', 'stderr'] as const) if (k in answer) report([...p, k], `step "${id}" is a ${step.manual !== undefined ? 'manual step' : 'message'}: only "takes" applies`, 'key');
+        const allowed = step.manual !== undefined ? '"takes" and "fails" (what the check finds when it does not pass) apply' : 'only "takes" applies';
+        const extra = step.manual !== undefined ? (['result', 'exit', 'stdout', 'stderr'] as const) : (['result', 'exit', 'stdout', 'stderr', 'fails'] as const);
+        for (const k of extra) if (k in answer) report([...p, k], `step "${id}" is a ${step.manual !== undefined ? 'manual step' : 'message'}: ${allowed}`, 'key');
         continue;
       }
       if (step.run !== undefined) {

@@ -75,4 +75,21 @@ describe.each(nodes())('installed, on %s', (_name, node) => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/rehearsal complete: every stage walked, \d+ write\(s\) shown and not run/);
   });
+
+  test('a rehearsal of INC-007 from the installed package walks, recommends and scores', () => {
+    const r = oncall(node, ['rehearse', 'INC-007']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Rehearsal: INC-007 Consumer lag spike — scenario "/);
+    expect(r.stdout).toMatch(/★ recommended /);
+    expect(r.stdout).toMatch(/resolved: every resolve check passed/);
+    expect(r.stdout).toMatch(/Score\n {2}time to mitigation: /);
+  });
+
+  test('oncall test passes on the bundled scenarios of the installed package', () => {
+    const r = oncall(node, ['test']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/scenarios: \d+ passed, 0 failed/);
+  });
 });
