@@ -5,6 +5,7 @@
 // edit distance and shared labels, so the operator sees what almost fit.
 import leven from 'leven';
 import type { Alert, Runbook } from '../runbook/types.js';
+import { findLabel } from './labels.js';
 import type { IncomingAlert } from './payload.js';
 
 export interface CatalogEntry {
@@ -46,7 +47,7 @@ export function matchAlert(alert: IncomingAlert, catalog: readonly CatalogEntry[
       const { matched, absent, contradicted } = compareLabels(entry, alert);
       if (contradicted.length) continue;
       if (best && best.matchedLabels.length >= matched.length) continue;
-      best = { runbook, ...(file ? { file } : {}), entry, matchedLabels: matched, absentLabels: absent, why: matchWhy(entry, matched, absent) };
+      best = { runbook, ...(file ? { file } : {}), entry, matchedLabels: matched, absentLabels: absent, why: matchWhy(entry, alert, matched, absent) };
     }
     if (best) matches.push(best);
   }
@@ -100,7 +101,7 @@ function compareLabels(entry: Alert, alert: IncomingAlert): { matched: string[];
   const absent: string[] = [];
   const contradicted: string[] = [];
   for (const [key, value] of Object.entries(entry.labels ?? {})) {
-    const actual = Object.hasOwn(alert.labels, key) ? alert.labels[key] : undefined;
+    const actual = findLabel(alert.labels, key)?.value;
     if (actual === undefined) absent.push(key);
     else if (actual === String(value)) matched.push(key);
     else contradicted.push(key);
@@ -108,11 +109,12 @@ function compareLabels(entry: Alert, alert: IncomingAlert): { matched: string[];
   return { matched, absent, contradicted };
 }
 
-function matchWhy(entry: Alert, matched: string[], absent: string[]): string {
+function matchWhy(entry: Alert, alert: IncomingAlert, matched: string[], absent: string[]): string {
   const labels = entry.labels ?? {};
+  const carrier = (k: string) => findLabel(alert.labels, k)!.label;
   return [
     `alertname ${entry.alertname}`,
-    ...matched.map((k) => `label ${k}=${labels[k]}`),
+    ...matched.map((k) => `label ${k}=${labels[k]}${carrier(k) === k ? '' : ` (as ${carrier(k)})`}`),
     ...absent.map((k) => `label ${k} not on the alert (runbook expects ${labels[k]})`),
   ].join('; ');
 }
@@ -122,7 +124,10 @@ function closestWhy(entry: Alert, alert: IncomingAlert, distance: number, shared
   const parts: string[] = [];
   if (contradicted.length) {
     parts.push(
-      `alertname ${entry.alertname} matches, but ${contradicted.map((k) => `label ${k}=${alert.labels[k]} is not ${labels[k]}`).join(', ')}`,
+      `alertname ${entry.alertname} matches, but ${contradicted.map((k) => {
+        const found = findLabel(alert.labels, k)!;
+        return `label ${found.label}=${found.value} is not ${labels[k]}`;
+      }).join(', ')}`,
     );
   } else if (distance === 0) parts.push(`alertname ${entry.alertname} differs only in case`);
   else parts.push(`alertname ${entry.alertname} is ${distance} edit${distance === 1 ? '' : 's'} away`);

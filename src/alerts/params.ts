@@ -1,12 +1,14 @@
 // Parameter values an alert supplies. A param with `fromLabel: L` takes the
-// alert's label L; a param named `environment` or `env` takes the environment
-// of an alert title, and one named `scope` its scope (centralized|regional),
+// alert's label L (or the name another exporter gives L, labels.ts); a param
+// named `environment` or `env` takes the environment of an alert title, and
+// one named `scope` its scope (centralized|regional),
 // unless its own label already gave it a value. Alert labels are untrusted
 // (whoever can fire an alert writes them), so each value passes the same
 // check as a `--set` value (src/engine/params.ts), and a value that fails it
 // is left out and reported, never used.
 import { ParamError, resolveParams } from '../engine/params.js';
 import type { Runbook } from '../runbook/types.js';
+import { findLabel } from './labels.js';
 import type { IncomingAlert } from './payload.js';
 
 export const ENVIRONMENT_PARAMS: readonly string[] = ['environment', 'env'];
@@ -50,9 +52,8 @@ export function paramsFromAlert(runbook: Runbook, alert: IncomingAlert): AlertPa
 }
 
 function offeredValue(name: string, fromLabel: string | undefined, alert: IncomingAlert): { value: string; source: string } | undefined {
-  if (fromLabel && Object.hasOwn(alert.labels, fromLabel) && alert.labels[fromLabel] !== '') {
-    return { value: alert.labels[fromLabel]!, source: `label ${fromLabel}` };
-  }
+  const found = fromLabel ? findLabel(alert.labels, fromLabel) : undefined;
+  if (found) return { value: found.value, source: `label ${found.label}` };
   if (alert.environment !== undefined && ENVIRONMENT_PARAMS.includes(name)) return { value: alert.environment, source: 'title environment' };
   if (alert.scope !== undefined && SCOPE_PARAMS.includes(name)) return { value: alert.scope, source: 'title scope' };
   return undefined;

@@ -146,7 +146,17 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** `oncall run … | head`: a reader that went away is not a crash. The output
+ *  stops; the run goes on to its end and its journal keeps everything. */
+function toleratePipeClose(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  toleratePipeClose(process.stdout);
+  toleratePipeClose(process.stderr);
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -2,7 +2,7 @@
 // output, alert labels, summaries) is untrusted: inline text is escaped so it
 // cannot open HTML, links or code spans, and output goes in fenced blocks
 // whose fence is longer than any backtick run inside.
-import type { PostMortem, TimelineEntry } from './model.js';
+import { utc, type PostMortem, type TimelineEntry } from './model.js';
 
 export function renderMarkdown(pm: PostMortem): string {
   const out: string[] = [];
@@ -28,14 +28,16 @@ export function renderMarkdown(pm: PostMortem): string {
   line();
   line('## Timeline (UTC)');
   line();
-  for (const e of pm.timeline) timelineEntry(out, e);
+  for (const e of pm.timeline) timelineEntry(out, e, pm.startedAt);
   line();
   line('## Detection and response');
   line();
   const from = pm.measuredFrom === 'alert' ? 'from alert start' : 'from run start';
+  // A rehearsal changes nothing, so it mitigates and recovers nothing either.
+  const rehearsal = 'not measured (a dry run changes nothing)';
   line(`- Detection gap (alert start → run start): ${pm.detectionGapMs !== undefined ? duration(pm.detectionGapMs) : 'unknown (the run was not started from an alert)'}`);
-  line(`- Time to mitigation (${from} → last successful mitigation write): ${pm.timeToMitigationMs !== undefined ? duration(pm.timeToMitigationMs) : 'none (no mitigation write succeeded)'}`);
-  line(`- Time to recovery (${from} → resolve verified): ${pm.timeToRecoveryMs !== undefined ? duration(pm.timeToRecoveryMs) : 'not recovered (resolve was not verified)'}`);
+  line(`- Time to mitigation (${from} → last successful mitigation write): ${pm.timeToMitigationMs !== undefined ? duration(pm.timeToMitigationMs) : pm.dryRun ? rehearsal : 'none (no mitigation write succeeded)'}`);
+  line(`- Time to recovery (${from} → resolve verified): ${pm.timeToRecoveryMs !== undefined ? duration(pm.timeToRecoveryMs) : pm.dryRun ? rehearsal : pm.verified.length ? 'not recovered (resolve was not verified)' : 'not recovered (resolve never ran)'}`);
   line();
   line('## Verified at resolve');
   line();
@@ -65,10 +67,10 @@ export function renderMarkdown(pm: PostMortem): string {
   return `${out.join('\n')}\n`;
 }
 
-function timelineEntry(out: string[], e: TimelineEntry): void {
+function timelineEntry(out: string[], e: TimelineEntry, startedAt: string): void {
   const who = e.who ? ` — ${esc(e.who)}` : '';
   const mark = e.resumed ? ' _(resumed)_' : '';
-  out.push(`- ${wallClock(e.at)} (${signed(e.offsetMs)}) ${esc(e.text)}${who}${mark}`);
+  out.push(`- ${wallClock(e.at)} (${signed(shownOffset(e.at, startedAt))}) ${esc(e.text)}${who}${mark}`);
   if (e.command) out.push(`  - command: ${codeSpan(e.command)}`);
   if (e.output?.length) {
     out.push('');
@@ -78,8 +80,12 @@ function timelineEntry(out: string[], e: TimelineEntry): void {
 }
 
 /** `2026-12-02 03:58:00 UTC` */
-export function wallClock(iso: string): string {
-  return `${new Date(iso).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+export const wallClock = utc;
+
+/** The offset as the two wall-clock times shown read (whole seconds), so
+ *  `06:26:07 (T+0s)` is never followed by `06:26:07 (T+1s)`. */
+function shownOffset(at: string, startedAt: string): number {
+  return (Math.floor(Date.parse(at) / 1000) - Math.floor(Date.parse(startedAt) / 1000)) * 1000;
 }
 
 /** 4m 12s, 1h 3m 0s, 45s. */

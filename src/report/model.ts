@@ -44,6 +44,8 @@ export interface PostMortem {
   startedBy: string;
   dryRun: boolean;
   option?: { id: string; title?: string };
+  /** The options a dry run walked: a rehearsal shows them all and takes none. */
+  rehearsedOptions?: string[];
   timeline: TimelineEntry[];
   /** Alert startsAt → run start, when the run answered an alert. */
   detectionGapMs?: number;
@@ -96,6 +98,11 @@ export function buildPostMortem(inp: ReportInputs): PostMortem {
   let finishedEvent: EventOf<'run-finished'> | undefined;
   let lastMitigation: EventOf<'step-finished'> | undefined;
   let optionId = start.options.option;
+  const rehearsedOptions: string[] = [];
+  // Stages reached before the latest resume: on resume the engine enters them
+  // again to restore their results, which is not news for the timeline.
+  const stagesStarted: string[] = [];
+  let stagesBeforeResume: string[] = [];
   const caveats: string[] = [];
   const resolveChecks = new Map<string, VerifiedCheck>();
   const push = (e: EngineEvent, entry: Omit<TimelineEntry, 'at' | 'offsetMs' | 'resumed'>): void => {
@@ -111,13 +118,25 @@ export function buildPostMortem(inp: ReportInputs): PostMortem {
       case 'run-resumed':
         resumed = true;
         resumes++;
+        stagesBeforeResume = [...stagesStarted];
         push(e, { kind: 'run-resumed', text: `run resumed${e.hashChanged ? ' (the runbook had changed)' : ''}${e.inDoubt.length ? `; writes in doubt: ${e.inDoubt.join(', ')}` : ''}`, who: e.user });
-        if (e.hashChanged) caveats.push(`The runbook changed between the start of the run and its resume at ${e.at}.`);
+        if (e.hashChanged) caveats.push(`The runbook changed between the start of the run and its resume at ${utc(e.at)}.`);
         break;
-      case 'stage-started':
-        push(e, { kind: 'stage', text: `stage ${e.stage} started` });
+      case 'stage-started': {
+        const again = stagesBeforeResume.includes(e.stage);
+        if (!stagesStarted.includes(e.stage)) stagesStarted.push(e.stage);
+        // Entered again after a resume: the stage that was under way goes on; earlier ones were only restored.
+        if (!again) push(e, { kind: 'stage', text: `stage ${e.stage} started` });
+        else if (e.stage === stagesBeforeResume.at(-1)) push(e, { kind: 'stage', text: `stage ${e.stage} continued` });
         break;
+      }
       case 'decision-made':
+        // A rehearsal takes no decision: it walks each option in turn.
+        if (e.by === 'rehearsal') {
+          rehearsedOptions.push(e.value);
+          push(e, { kind: 'decision', text: `rehearsing option ${e.value}` });
+          break;
+        }
         if (e.decision === 'option') optionId = e.value;
         push(e, { kind: 'decision', text: `decision (${e.decision}${e.stepId ? ` ${e.stepId}` : ''}): ${e.value}, by ${e.by}`, ...(e.approver ? { who: e.approver } : {}) });
         break;
@@ -125,14 +144,14 @@ export function buildPostMortem(inp: ReportInputs): PostMortem {
         push(e, { kind: 'approval', text: `write step ${e.stepId} approved (via ${e.via})`, who: e.approver });
         break;
       case 'approval-declined':
-        push(e, { kind: 'declined', text: `write step ${e.stepId} not approved (${e.reason})`, who: e.approver });
+        push(e, { kind: 'declined', text: `write step ${e.stepId} not approved: ${DECLINED[e.reason]}`, who: e.approver });
         break;
       case 'step-finished':
         if (e.stage === 'resolve') resolveChecks.set(e.stepId, { stepId: e.stepId, ...(e.title ? { title: e.title } : {}), status: e.status, summary: e.summary });
         if (e.effect === 'write') {
           // A posted message is a write too, but it mitigates nothing.
           if (e.stage === 'mitigate' && e.status === 'ok' && e.kind !== 'message') lastMitigation = e;
-          push(e, { kind: 'write', text: `write ${e.stepId}: ${e.status} — ${e.summary}`, ...commandOf(e), ...outputOf(e) });
+          push(e, { kind: 'write', text: writeText(e), ...commandOf(e), ...outputOf(e) });
         } else if (e.status !== 'ok' || e.kind === 'manual' || e.stage === 'resolve') {
           push(e, { kind: 'step', text: `${e.kind} ${e.stepId}: ${e.status} — ${e.summary}`, ...outputOf(e) });
         }
@@ -143,7 +162,7 @@ export function buildPostMortem(inp: ReportInputs): PostMortem {
       case 'run-finished':
         finishedEvent = e;
         push(e, { kind: 'run-finished', text: `run finished: ${e.outcome} — ${e.message}` });
-        if (e.outcome === 'interrupted' && e !== events.filter((x) => x.type === 'run-finished').pop()) caveats.push(`The run was interrupted at ${e.at} and resumed later.`);
+        if (e.outcome === 'interrupted' && e !== events.filter((x) => x.type === 'run-finished').pop()) caveats.push(`The run was interrupted at ${utc(e.at)} and resumed later.`);
         break;
       default:
         break;
@@ -154,7 +173,7 @@ export function buildPostMortem(inp: ReportInputs): PostMortem {
   if (resumes) caveats.unshift(`This run was resumed ${resumes === 1 ? 'once' : `${resumes} times`}: its timeline spans ${resumes + 1} sessions.`);
   if (!finishedEvent) caveats.push('The journal ends without run-finished: the process was killed, or the run is still going.');
   else if (outcome === 'interrupted') caveats.push(`The run was interrupted (${finishedEvent.message}) and has not been resumed to the end.`);
-  else if (outcome === 'not-verified') caveats.push(`Resolve was NOT verified: ${finishedEvent.message}.`);
+  else if (outcome === 'not-verified') caveats.push(`Resolve was NOT verified: ${finishedEvent.message.replace(/^resolve not verified: /, '')}.`);
   else if (outcome === 'failed' || outcome === 'stopped') caveats.push(`The run ended ${outcome}: ${finishedEvent.message}.`);
   if (start.options.dryRun) caveats.push('This was a rehearsal (dry run): no write was done.');
   if (inp.badLines?.length) caveats.push(`Journal line${inp.badLines.length === 1 ? '' : 's'} ${inp.badLines.join(', ')} did not parse and ${inp.badLines.length === 1 ? 'is' : 'are'} missing from this report.`);
@@ -175,13 +194,14 @@ export function buildPostMortem(inp: ReportInputs): PostMortem {
     runId: start.runId,
     runbook: { id: rb.id, title: rb.title, severity: rb.severity, file: rb.file },
     ...(outcome ? { outcome, outcomeMessage: finishedEvent!.message } : {}),
-    summary: summaryOf(start, outcome, option),
+    summary: summaryOf(start, outcome, option, rehearsedOptions),
     customerImpact,
     ...(start.alert ? { alert: start.alert } : {}),
     startedAt: start.at,
     startedBy: start.user,
     dryRun: start.options.dryRun,
     ...(option ? { option } : {}),
+    ...(rehearsedOptions.length && !option ? { rehearsedOptions } : {}),
     timeline: timeline.sort((a, b) => a.offsetMs - b.offsetMs),
     ...(Number.isFinite(alertAt) ? { detectionGapMs: t0 - alertAt } : {}),
     measuredFrom: Number.isFinite(alertAt) ? 'alert' : 'run-start',
@@ -197,12 +217,25 @@ export function buildPostMortem(inp: ReportInputs): PostMortem {
   return redactDefensively(model, start);
 }
 
-function summaryOf(start: EventOf<'run-started'>, outcome: Outcome | undefined, option: PostMortem['option']): string {
+function summaryOf(start: EventOf<'run-started'>, outcome: Outcome | undefined, option: PostMortem['option'], rehearsed: string[]): string {
   const rb = start.runbook;
   const parts = [`${rb.title} (${rb.id}, ${rb.severity}).`, `Run ${start.runId} was started by ${start.user}${start.alert ? ` for alert ${start.alert.name}` : ''}${start.options.dryRun ? ' as a dry run' : ''}.`];
   if (option) parts.push(`Mitigation: option ${option.id}${option.title ? ` (${option.title})` : ''}.`);
+  else if (rehearsed.length) parts.push(`No mitigation was chosen: the rehearsal walked ${rehearsed.length === 1 ? 'option' : 'options'} ${rehearsed.join(', ')}.`);
   parts.push(outcome ? `Outcome: ${outcome}.` : 'Outcome: unknown (the run never finished).');
   return parts.join(' ');
+}
+
+/** Why a write did not get its yes, in words. */
+const DECLINED: Record<EventOf<'approval-declined'>['reason'], string> = {
+  declined: 'declined at the prompt',
+  'typed-mismatch': 'the typed text did not match',
+  'not-approved': 'no --approve for it in a non-interactive run',
+};
+
+/** `2026-12-02 03:58:00 UTC`, as the timeline writes times. */
+export function utc(iso: string): string {
+  return `${new Date(iso).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
 function optionTitle(runbook: Runbook | undefined, id: string): { title?: string } {
@@ -213,6 +246,16 @@ function optionTitle(runbook: Runbook | undefined, id: string): { title?: string
 function labelText(labels: Record<string, string>): string {
   const pairs = Object.entries(labels ?? {}).filter(([k]) => k !== 'alertname');
   return pairs.length ? ` (${pairs.map(([k, v]) => `${k}=${v}`).join(', ')})` : '';
+}
+
+/** A write and its result. A planned one (dry run) says what it would change,
+ *  or why that is unknown; its summary repeats the command, unrendered where
+ *  a value was missing. */
+function writeText(e: EventOf<'step-finished'>): string {
+  if (e.status !== 'planned') return `write ${e.stepId}: ${e.status} — ${e.summary}`;
+  if (e.plan) return `write ${e.stepId}: planned, not run — ${e.plan.summary}`;
+  if (e.planError) return `write ${e.stepId}: planned, not run; what it would change is unknown: ${e.planError}`;
+  return `write ${e.stepId}: planned, not run`;
 }
 
 function commandOf(e: EventOf<'step-finished'>): { command?: string } {
