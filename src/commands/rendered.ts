@@ -22,7 +22,28 @@ export interface RenderedJudgement {
   target?: string;
 }
 
+/** Judgements by rendered command: the same command (a rehearsal walks each
+ *  option of each scenario, a poll renders the same step again) parses once. */
+const judged = new Map<string, { commands: SimpleCommand[]; findings: Finding[] }>();
+const JUDGED_MAX = 1000;
+
 export function judgeRendered(cmd: RenderedForJudging, env: Env): RenderedJudgement {
+  const key = JSON.stringify(cmd.script ? [cmd.script.text, cmd.script.values] : [cmd.file, cmd.args]);
+  let known = judged.get(key);
+  if (!known) {
+    const fresh = judgeWords(cmd);
+    if ('early' in fresh) return fresh.early;
+    known = fresh;
+    if (judged.size >= JUDGED_MAX) judged.delete(judged.keys().next().value!);
+    judged.set(key, known);
+  }
+  const { commands, findings } = known;
+  const target = commandTargets(commands, env);
+  const programs = [...new Set(commands.map((c) => lit(unwrap(c.words)[0])).filter((n): n is string => !!n).map(programName))];
+  return { findings, programs, ...(target ? { target } : {}) };
+}
+
+function judgeWords(cmd: RenderedForJudging): { commands: SimpleCommand[]; findings: Finding[] } | { early: RenderedJudgement } {
   let commands: SimpleCommand[];
   let findings: Finding[];
   if (cmd.script) {
@@ -35,16 +56,14 @@ export function judgeRendered(cmd: RenderedForJudging, env: Env): RenderedJudgem
     } catch (e) {
       if (!(e instanceof ScriptSyntaxError)) throw e;
       const word = { value: '', known: false, at: e.offset };
-      return { findings: [{ kind: 'opaque', what: `the script does not parse (${e.message})`, word }], programs: [] };
+      return { early: { findings: [{ kind: 'opaque', what: `the script does not parse (${e.message})`, word }], programs: [] } };
     }
   } else {
     const words = knownWords([cmd.file, ...cmd.args]);
     commands = [{ words, stdin: false }];
     findings = judgeCommand(words);
   }
-  const target = commandTargets(commands, env);
-  const programs = [...new Set(commands.map((c) => lit(unwrap(c.words)[0])).filter((n): n is string => !!n).map(programName))];
-  return { findings, programs, ...(target ? { target } : {}) };
+  return { commands, findings };
 }
 
 /** "runs \"kubectl delete\"", for the note that turns a declared read into a write. */

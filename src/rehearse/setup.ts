@@ -15,10 +15,17 @@ export class SetupError extends Error {}
 
 export type BaseSetup = Omit<RehearsalSetup, 'prompter' | 'option' | 'subscribers' | 'sets' | 'user'>;
 
+/** Files read once per process: `oncall test` sets up every scenario of a runbook from the same one. */
+const loadedFiles = new Map<string, { value: unknown; source: RehearsalSetup['source'] }>();
+
 function loadValid(file: string): { value: unknown; source: RehearsalSetup['source'] } {
+  const known = loadedFiles.get(file);
+  if (known) return known;
   const loaded = loadFile(file);
   if (loaded.diagnostics.length) throw new SetupError(`invalid runbook: ${formatDiagnosticLine(loaded.diagnostics[0]!)}`);
-  return { value: loaded.value, source: loaded.source };
+  const valid = { value: loaded.value, source: loaded.source };
+  loadedFiles.set(file, valid);
+  return valid;
 }
 
 /** The runbook a scenario names, from `dir`. */
