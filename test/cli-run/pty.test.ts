@@ -6,7 +6,7 @@
 // has a live one says so and asks.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnPty, KEY, type PtySession } from '../support/pty.js';
+import { killedAfterEach, spawnPty, KEY, type PtySession } from '../support/pty.js';
 import { BIN, assertBuilt, FIXTURES, ROOT, readLines } from './helpers.js';
 import { tempDir } from '../engine/helpers.js';
 
@@ -20,18 +20,8 @@ beforeEach(() => {
   delete env.NO_COLOR;
   delete env.CI;
 });
-// A failed expectation must not leave a run waiting at its prompt (and jest waiting for it).
-const sessions: PtySession[] = [];
-afterEach(() => {
-  for (const s of sessions.splice(0)) {
-    try {
-      s.kill('SIGKILL');
-    } catch {
-      /* it had ended */
-    }
-  }
-  t.cleanup();
-});
+const sessions = killedAfterEach();
+afterEach(() => t.cleanup());
 
 const start = (...args: string[]) => {
   const s = spawnPty(process.execPath, [BIN, '--runbooks', FIXTURES, 'run', ...args], { cwd: ROOT, env });

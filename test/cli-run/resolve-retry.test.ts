@@ -5,7 +5,7 @@
 // FIX-008 works on files in a temp dir with real commands (cat, cp, echo).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnPty, KEY, type PtySession } from '../support/pty.js';
+import { killedAfterEach, spawnPty, KEY, type PtySession } from '../support/pty.js';
 import { BIN, assertBuilt, journalEvents, readLines, ROOT } from './helpers.js';
 import { tempDir } from '../engine/helpers.js';
 
@@ -25,18 +25,8 @@ beforeEach(() => {
   put('diagnosis.json', { cause: 'stuck' });
   put('previous.json', { healthy: true });
 });
-// A failed expectation must not leave a run waiting at its prompt (and jest waiting for it).
-const sessions: PtySession[] = [];
-afterEach(() => {
-  for (const s of sessions.splice(0)) {
-    try {
-      s.kill('SIGKILL');
-    } catch {
-      /* it had ended */
-    }
-  }
-  t.cleanup();
-});
+const sessions = killedAfterEach();
+afterEach(() => t.cleanup());
 
 const start = (...args: string[]): PtySession => {
   const s = spawnPty(process.execPath, [BIN, '--runbooks', RUNBOOKS, 'run', ...args], { cwd: ROOT, env });

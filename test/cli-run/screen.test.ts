@@ -5,7 +5,7 @@
 // (ioredis, given a password the real Redis on 127.0.0.1:6379 does not need)
 // is one note of the run, never a raw line.
 import { join } from 'node:path';
-import { spawnPty, type PtySession } from '../support/pty.js';
+import { killedAfterEach, spawnPty, type PtySession } from '../support/pty.js';
 import { BIN, assertBuilt, FIXTURES, journalEvents, oncall, ROOT } from './helpers.js';
 import { tempDir } from '../engine/helpers.js';
 
@@ -21,7 +21,7 @@ const TITLE = 'A step whose title is long enough that at eighty columns it canno
 let t: ReturnType<typeof tempDir>;
 let env: Record<string, string | undefined>;
 const runs = () => join(t.dir, 'runs');
-const sessions: PtySession[] = [];
+const sessions = killedAfterEach();
 beforeAll(() => assertBuilt());
 beforeEach(() => {
   t = tempDir();
@@ -29,16 +29,7 @@ beforeEach(() => {
   delete env.NO_COLOR;
   delete env.CI;
 });
-afterEach(() => {
-  for (const s of sessions.splice(0)) {
-    try {
-      s.kill('SIGKILL');
-    } catch {
-      /* it had ended */
-    }
-  }
-  t.cleanup();
-});
+afterEach(() => t.cleanup());
 
 function start(args: string[], cols: number, extraEnv: Record<string, string> = {}): PtySession {
   const s = spawnPty(process.execPath, [BIN, '--runbooks', FIXTURES, 'run', 'FIX-007', ...args], { cwd: ROOT, env: { ...env, ...extraEnv }, cols });

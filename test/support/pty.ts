@@ -125,3 +125,19 @@ export function spawnPty(file: string, args: string[], opts: { cwd?: string; env
     kill: (signal) => term.kill(signal),
   };
 }
+
+/** Sessions to kill after each test: a failed expectation must not leave a
+ *  run waiting at its prompt (and jest waiting for it). Push each session. */
+export function killedAfterEach(): PtySession[] {
+  const sessions: PtySession[] = [];
+  afterEach(() => {
+    for (const s of sessions.splice(0)) {
+      try {
+        s.kill('SIGKILL');
+      } catch {
+        /* it had ended */
+      }
+    }
+  });
+  return sessions;
+}
