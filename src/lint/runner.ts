@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../runbook/diagnostic.js';
 import { loadText } from '../runbook/load.js';
+import { runbooksDir } from '../runbook/registry.js';
 import { loadCel } from '../runbook/libraries.js';
 import { decodeUtf8, locate, locateRange, locateRangeWithin, MAX_SOURCE_BYTES, parseSource, type Range, type SourceFile } from '../runbook/source.js';
 import type { Runbook } from '../runbook/types.js';
@@ -136,12 +137,21 @@ interface Loaded {
   source: SourceFile;
   diagnostics: Diagnostic[];
   runbook?: Runbook;
+  /** A schema-valid rehearsal scenario (schemas/scenario.schema.json). */
+  scenario?: unknown;
 }
 
 function load(file: string, text: string): Loaded {
   const loaded = loadText(file, text);
-  const valid = loaded.diagnostics.length === 0 && loaded.kind === 'runbook';
-  return { file, text, source: loaded.source, diagnostics: [...loaded.diagnostics], runbook: valid ? (loaded.value as Runbook) : undefined };
+  const valid = loaded.diagnostics.length === 0;
+  return {
+    file,
+    text,
+    source: loaded.source,
+    diagnostics: [...loaded.diagnostics],
+    runbook: valid && loaded.kind === 'runbook' ? (loaded.value as Runbook) : undefined,
+    ...(valid && loaded.kind === 'scenario' ? { scenario: loaded.value } : {}),
+  };
 }
 
 function hasChecks(runbook: Runbook): boolean {
@@ -297,6 +307,15 @@ class Linter {
 
   async lint(l: Loaded): Promise<FileResult> {
     let diagnostics: Diagnostic[] = l.diagnostics;
+    if (l.scenario !== undefined) {
+      // Its checks need its runbook: step ids, result shapes, resolve conditions (docs/rehearse.md).
+      if (!this.celLoaded) {
+        await loadCel();
+        this.celLoaded = true;
+      }
+      const { lintScenarioText } = await import('../rehearse/scenario-lint.js');
+      diagnostics = lintScenarioText(l.file, l.source, l.scenario, runbooksDir());
+    }
     if (l.runbook) {
       if (!this.celLoaded) {
         await loadCel();

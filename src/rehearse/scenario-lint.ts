@@ -2,13 +2,16 @@
 // every step id and option id exists, each answer has the shape of its step
 // (a check's result in its step type's result shape, a command's exit and
 // output), and no resolve condition is false with every answer given.
+import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from '../runbook/diagnostic.js';
+import { loadFile } from '../runbook/load.js';
+import { findRunbook } from '../runbook/registry.js';
 import { evaluateExpression } from '../runbook/expressions.js';
 import { suggest } from '../runbook/schema.js';
 import { resultProblems } from '../lint/result-shape.js';
 import { locateRange, type DocPath } from '../runbook/source.js';
 import type { Runbook, Step } from '../runbook/types.js';
-import { listSteps } from '../engine/walk.js';
+import { buildModel } from '../lint/model.js';
 import type { Answer, LoadedScenario, StepAnswers } from './scenario.js';
 
 const RULE = 'scenario';
@@ -47,7 +50,7 @@ export function lintScenario(loaded: LoadedScenario, runbook: Runbook): Diagnost
   const report = (path: DocPath, message: string, on: 'key' | 'value' = 'value', severity: Diagnostic['severity'] = 'error'): void => {
     out.push({ file: loaded.file, ...locateRange(loaded.source, path, on), path: [...path], severity, ruleId: RULE, message });
   };
-  const steps = new Map(listSteps(runbook).map((l) => [l.step.id, l.step]));
+  const steps = new Map(buildModel(runbook).steps.map((n) => [n.step.id, n.step]));
   const known = [...steps.keys()];
   const options = runbook.stages.mitigate?.options.map((o) => o.id) ?? [];
   const dirId = loaded.file.split(/[\\/]/).at(-2);
@@ -139,4 +142,27 @@ function unsatisfiable(loaded: LoadedScenario, runbook: Runbook, steps: Map<stri
 function near(id: string, known: string[]): string {
   const close = suggest(id, known);
   return close ? ` (did you mean "${close}"?)` : '';
+}
+
+/** `oncall lint` of a scenario file: its runbook is the one it names, from the
+ *  runbooks directory the scenario sits in (runbooks/scenarios/<ID>/), else `fallbackDir`. */
+export function lintScenarioText(file: string, source: LoadedScenario['source'], value: unknown, fallbackDir: string): Diagnostic[] {
+  const scenario = value as LoadedScenario['scenario'];
+  const loaded: LoadedScenario = { file, name: file.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, ''), source, scenario, diagnostics: [] };
+  for (const dir of [resolve(dirname(file), '..', '..'), fallbackDir]) {
+    let entry;
+    try {
+      entry = findRunbook(dir, scenario.runbook);
+    } catch {
+      continue;
+    }
+    const runbook = loadFile(entry.file);
+    if (runbook.diagnostics.length) return [at(loaded, ['runbook'], `its runbook ${entry.file} is not valid; lint it first`)];
+    return lintScenario(loaded, runbook.value as Runbook);
+  }
+  return [at(loaded, ['runbook'], `no runbook ${scenario.runbook} in ${resolve(dirname(file), '..', '..')} or ${fallbackDir}`)];
+}
+
+function at(loaded: LoadedScenario, path: DocPath, message: string): Diagnostic {
+  return { file: loaded.file, ...locateRange(loaded.source, path), path: [...path], severity: 'error', ruleId: RULE, message };
 }

@@ -58,7 +58,8 @@ function agree(text: string): boolean {
 }
 
 test('the bundled runbooks and the valid fixtures take the fast path, with yaml\'s values and positions', () => {
-  const plain = corpus.filter((c) => c.name.startsWith('runbooks/') || c.name.includes('/valid/'));
+  // Scenarios are data (long command outputs, any YAML an author writes): the fast path may decline them, never disagree.
+  const plain = corpus.filter((c) => (c.name.startsWith('runbooks/') && !c.name.startsWith('runbooks/scenarios/')) || c.name.includes('/valid/'));
   expect(plain.length).toBeGreaterThan(1);
   for (const c of plain) expect([c.name, agree(c.text)]).toEqual([c.name, true]);
 });
