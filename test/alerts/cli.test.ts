@@ -86,14 +86,54 @@ test('a hostile label value is refused and never reaches the printed command', a
   expect(m.argv.some((a: string) => a.includes('rm'))).toBe(false);
 });
 
-test('seed 000 title against the bundled runbooks: no match, exit 1, the closest listed', async () => {
+test('seed 000 title against the bundled runbooks: TAL-001, with the alert, environment and scope from the title, and the command runs', async () => {
   const r = await oncall(['alert'], `${SEED_TITLE}\n`);
-  expect(r.code).toBe(1);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
   const lines = r.stdout.trim().split('\n');
-  expect(lines[0]).toBe('SmartGate5XXResponse  firing  environment aws-at  scope centralized');
-  expect(lines[1]).toBe('  no runbook matches alertname SmartGate5XXResponse; closest:');
-  expect(lines.slice(2)).toHaveLength(3);
-  for (const l of lines.slice(2)) expect(l).toMatch(/^ {4}INC-\d{3} .+ \(SEV-\d\): alertname \w+ is \d+ edits away$/);
+  expect(lines.slice(0, 4)).toEqual([
+    'SmartGate5XXResponse  firing  environment aws-at  scope centralized',
+    '  TAL-001 Smart services alert (smart-gate, MSK) (SEV-3)',
+    '    oncall run TAL-001 --set alert=SmartGate5XXResponse --set environment=aws-at --set scope=centralized',
+    '    why: alertname SmartGate5XXResponse; label service not on the alert (runbook expects smart-gate)',
+  ]);
+  const best = json(await oncall(['alert', '--json'], SEED_TITLE)).alerts[0]!.matches;
+  expect(best).toHaveLength(1);
+  expect(best[0]).toMatchObject({
+    id: 'TAL-001',
+    params: { alert: 'SmartGate5XXResponse', environment: 'aws-at', scope: 'centralized' },
+    sources: { alert: 'label alertname', environment: 'label environment', scope: 'label scope' },
+    rejected: [],
+  });
+  // The printed argv rehearses the runbook for that environment (journal in a temp dir).
+  const state = mkdtempSync(join(tmpdir(), 'oncall-alert-'));
+  try {
+    const run = await oncall([...(best[0].argv as string[]).slice(1), '--dry-run', '--non-interactive'], undefined, { ONCALL_STATE_DIR: state });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Open the Grafana dashboards of aws-at: smart-gate https://grafana.admin.eap-central.cloud.talend.com/d/hQ1Z-uZVz/smart-gate?orgId=1');
+  } finally {
+    rmSync(state, { recursive: true, force: true });
+  }
+});
+
+test.each([
+  ['MSKCPUUtilization - aws-production - regional', { alert: 'MSKCPUUtilization', environment: 'aws-production', scope: 'regional' }],
+  ['SmartGateTopicsPostError-aws-dev-centralized', { alert: 'SmartGateTopicsPostError', environment: 'aws-dev', scope: 'centralized' }],
+])('seed 000 title %s picks TAL-001 with %j', async (title, params) => {
+  const r = await oncall(['alert', '--json'], title);
+  expect(r.code).toBe(0);
+  expect(json(r).alerts[0]!.matches.map((m: { id: string; params: object }) => [m.id, m.params])).toEqual([['TAL-001', params]]);
+});
+
+test('a title whose environment TAL-001 has no dashboards for: the value is refused, the rest fills', async () => {
+  const r = await oncall(['alert', '--json'], 'SmartGate5XXResponse - gcp-prod - centralized');
+  expect(r.code).toBe(0);
+  const m = json(r).alerts[0]!.matches[0]!;
+  expect(m.params).toEqual({ alert: 'SmartGate5XXResponse', scope: 'centralized' });
+  expect(m.rejected).toEqual([
+    { param: 'environment', source: 'label environment', reason: 'invalid value for parameter "environment": must match ^aws-(production|at|dev)$ (got "gcp-prod")' },
+  ]);
 });
 
 test('seed 000 title against runbooks that take it: environment and scope filled, and the printed command really runs', async () => {

@@ -67,6 +67,18 @@ describe('matchAlert on the bundled runbooks', () => {
     expect(matchAlert(alert(labels), bundled)).toEqual([]);
   });
 
+  test('seed 000 title: TAL-001, its alert, environment and scope filled from the title', () => {
+    const title = parseTitle('SmartGate5XXResponse - aws-at - centralized')!;
+    const [m, ...rest] = matchAlert(title, bundled);
+    expect(rest).toEqual([]);
+    expect(m).toMatchObject({ runbook: { id: 'TAL-001' }, matchedLabels: [], absentLabels: ['service'] });
+    expect(paramsFromAlert(m!.runbook, title)).toEqual({
+      values: { alert: 'SmartGate5XXResponse', environment: 'aws-at', scope: 'centralized' },
+      sources: { alert: 'label alertname', environment: 'label environment', scope: 'label scope' },
+      rejected: [],
+    });
+  });
+
   test('alertnames are exact: another case is no match, only the closest', () => {
     const a = alert({ alertname: 'redismemoryhigh' });
     expect(matchAlert(a, bundled)).toEqual([]);

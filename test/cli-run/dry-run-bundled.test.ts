@@ -41,7 +41,7 @@ function programs(steps: Step[]): string[] {
 beforeAll(() => assertBuilt());
 
 test('the bundled runbooks are here', () => {
-  expect(files.map((f) => f.match(/INC-\d{3}/)?.[0])).toEqual(Array.from({ length: 12 }, (_, i) => `INC-${String(i + 1).padStart(3, '0')}`));
+  expect(files.map((f) => f.match(/^[A-Z]+-\d{3}/)?.[0])).toEqual(['DRK-001', ...Array.from({ length: 12 }, (_, i) => `INC-${String(i + 1).padStart(3, '0')}`), 'TAL-001']);
 });
 
 describe('dry-run of every bundled runbook spawns no write', () => {

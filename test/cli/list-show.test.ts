@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertBuilt, oncall, ROOT } from '../cli-run/helpers.js';
 
-const IDS = Array.from({ length: 12 }, (_, i) => `INC-${String(i + 1).padStart(3, '0')}`);
+// The twelve incidents of seed 003, then the runbooks of seeds 002 (Darklang) and 000 (Talend), in id order.
+const IDS = ['DRK-001', ...Array.from({ length: 12 }, (_, i) => `INC-${String(i + 1).padStart(3, '0')}`), 'TAL-001'];
 let dir: string;
 const env = { ...process.env, NO_COLOR: '1', ONCALL_RUNBOOKS: undefined };
 
@@ -15,7 +16,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-test('list --json from anywhere lists the twelve bundled runbooks with their alerts', async () => {
+test('list --json from anywhere lists the bundled runbooks with their alerts', async () => {
   const r = await oncall(['list', '--json'], { env, cwd: dir });
   expect(r.code).toBe(0);
   const rows = JSON.parse(r.stdout) as Array<{ id: string; title: string; severity: string; alerts: string[] }>;
@@ -28,8 +29,8 @@ test('list prints one line per runbook', async () => {
   const r = await oncall(['list'], { env, cwd: dir });
   expect(r.code).toBe(0);
   const lines = r.stdout.trim().split('\n');
-  expect(lines).toHaveLength(12);
-  expect(lines[3]).toMatch(/^INC-004\s+SEV-\d\s+Redis OOM/);
+  expect(lines).toHaveLength(IDS.length);
+  expect(lines[IDS.indexOf('INC-004')]).toMatch(/^INC-004\s+SEV-\d\s+Redis OOM/);
 });
 
 test('--runbooks, then ONCALL_RUNBOOKS, then ./runbooks, then the bundled ones', async () => {

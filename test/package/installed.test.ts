@@ -32,6 +32,9 @@ function oncall(node: string, args: string[]) {
   return { code: r.status, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
 }
 
+// Seed 003's twelve incidents, and the runbooks of seeds 002 (Darklang) and 000 (Talend).
+const BUNDLED = ['DRK-001', ...Array.from({ length: 12 }, (_, i) => `INC-${String(i + 1).padStart(3, '0')}`), 'TAL-001'];
+
 const nodes = () => [
   ['this machine', process.execPath],
   ['Node 22', node22],
@@ -40,7 +43,7 @@ const nodes = () => [
 test('the tarball holds the built program, the runbooks and the schemas, and no sources or tests', () => {
   const pkg = join(prefix, 'node_modules', 'oncall');
   expect(existsSync(join(pkg, 'dist', 'cli', 'main.js'))).toBe(true);
-  expect(readdirSync(join(pkg, 'runbooks')).filter((f) => /^INC-\d{3}-.*\.yaml$/.test(f))).toHaveLength(12);
+  expect(readdirSync(join(pkg, 'runbooks')).filter((f) => /^[A-Z]+-\d{3}-.*\.yaml$/.test(f))).toHaveLength(BUNDLED.length);
   expect(existsSync(join(pkg, 'schemas', 'runbook.schema.json'))).toBe(true);
   expect(existsSync(join(pkg, 'src'))).toBe(false);
   expect(existsSync(join(pkg, 'test'))).toBe(false);
@@ -62,11 +65,11 @@ describe.each(nodes())('installed, on %s', (_name, node) => {
     expect(r.code).toBe(0);
   });
 
-  test('list shows the twelve bundled runbooks', () => {
+  test('list shows the bundled runbooks', () => {
     const r = oncall(node, ['list', '--json']);
     expect(r.code).toBe(0);
     const ids = (JSON.parse(r.stdout) as Array<{ id: string }>).map((x) => x.id).sort();
-    expect(ids).toEqual(Array.from({ length: 12 }, (_, i) => `INC-${String(i + 1).padStart(3, '0')}`));
+    expect(ids).toEqual(BUNDLED);
   });
 
   test('a dry-run of INC-007 with no peers walks every stage and only shows its writes', () => {

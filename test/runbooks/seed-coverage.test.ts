@@ -1,5 +1,7 @@
-// The twelve bundled runbooks against the seed they come from
-// (seeds/003_88e4f9c59a12d5ed.txt): every incident keeps its distinctive
+// The bundled runbooks against the seed they come from — the twelve incidents
+// of seeds/003_88e4f9c59a12d5ed.txt, TAL-001 (seeds/000_af436abed9b48d42.txt,
+// Talend on-call) and DRK-001 (seeds/002_284da4220abb11a1.txt, Darklang's
+// "something is down"): every runbook keeps its distinctive
 // commands, keys, warnings and messages, its option/scenario ids, and the
 // safety rules (mutating commands declared write, destructive ones high-risk,
 // no shell unless asked, references only to earlier steps).
@@ -404,6 +406,177 @@ const INCIDENTS: Expected[] = [
       'deployment process',
     ],
   },
+  {
+    id: 'TAL-001',
+    file: 'TAL-001-smart-services-alert.yaml',
+    options: ['later', 'acknowledge', 'dismiss-vault-token', 'keep-investigating', 'observability-load', 'ask-topic-owner', 'grow-msk'],
+    strings: [
+      '#stitch-smartservices-nonprod-alerts',
+      '#stitch-smartservices:',
+      'no need to address them during off-hours',
+      'you will get a call and possibly be woken up',
+      '<Alert name>-<environment>-<centralized or regional>',
+      'SmartGate5XXResponse - aws-at - centralized',
+      'Opsgenie link',
+      'pod name',
+      'https://github.com/Talend/sre-documentation/tree/a9f33936dcbe0a652926559f7f69c373cff1968c/Infrastructure/Observability/Monitoring',
+      'https://grafana.admin.central.cloud.talend.com/d/8rx4fXWVk/smart-gate?orgId=1',
+      'https://grafana.admin.central.cloud.talend.com/d/CwiSfXWVk/smart-msk?orgId=1',
+      'https://grafana.admin.eap-central.cloud.talend.com/d/hQ1Z-uZVz/smart-gate?orgId=1',
+      'https://grafana.admin.eap-central.cloud.talend.com/d/jJoW-XZ4z/smart-msk?orgId=1',
+      'https://grafana.admin.dev-central.cloud.talend.com/d/naKsKpn4k/smart-gate?orgId=1',
+      'https://grafana.admin.dev-central.cloud.talend.com/d/tQSsFpnVz/smart-msk?orgId=1',
+      'how widespread the error is',
+      'a lot of them over the past hour',
+      'increasing for a long time',
+      'When did it start?',
+      'Acknowledge the alert',
+      'go back to sleep',
+      'keep investigating',
+      'stopped using Loki in favor of Kibana',
+      'aws-integration-central.kb.us-east-1.aws.found.io:9243',
+      'aws-at-central-talend.kb.eu-central-1.aws.cloud.es.io:9243',
+      'aws-eu-production-central-talend.kb.eu-central-1.aws.cloud.es.io:9243',
+      '5a89ed70-5baa-11ed-874d-dff8fcfd874b',
+      '55b66f90-5bae-11ed-874d-dff8fcfd874b',
+      '2a8d5a50-5bad-11ed-874d-dff8fcfd874b',
+      '93660fd0-5bae-11ed-874d-dff8fcfd874b',
+      '07240940-5baf-11ed-9ca3-41a3ea830240',
+      '6adbd670-5baf-11ed-a7a4-43fe6ae5b0fe',
+      '71c808e0-5bb0-11ed-9ca3-41a3ea830240',
+      'a6e1c8e0-5bb0-11ed-a7a4-43fe6ae5b0fe',
+      '2f013260-5bb1-11ed-9c3a-b33a2a969850',
+      '519d5d80-5bb1-11ed-b4c8-1d9403f8df0a',
+      '71644890-5bb1-11ed-9c3a-b33a2a969850',
+      '97ed1730-5bb1-11ed-b4c8-1d9403f8df0a',
+      'message : *error* or message : *Error* or message : *exception* or message : *ERROR* or message : *Exception*',
+      'vaultToken Error',
+      'vault token is expired',
+      'the rest of the pod is healthy',
+      "there's nothing else that we can do",
+      'Service smart-gate MSK is approaching maximum CPU Utlization (<40% remaining) over last 1h',
+      'https://docs.aws.amazon.com/msk/latest/developerguide/bestpractices.html',
+      'which topics are using the most bytes',
+      'connect-component',
+      'performance tests',
+      'most frequently in centralized-at',
+      '#observability-kafka-integration',
+      'decrease the load',
+      'Who owns those topics?',
+      'higher than 80%',
+      'typically okay',
+      'not a sudden spike',
+      'increase the size of the cluster',
+      'we did not lose that many messages',
+      'with a friend',
+      'wait until others are available',
+      'SmartGateTopicsPostError - aws-dev - centralized',
+      'a topic that does not exist',
+      'made a typo',
+      'forgot to add the new topic',
+      'once or twice',
+      'check with the owner of the topic',
+      'SmartGateHighLatencyBuckets - aws-production - centralized',
+      'behind an ELB',
+      'better than smart-gate itself',
+      'hitting smart-gate at high volume',
+      'need to flesh this out a bit more',
+      'proxy for a Kafka producer',
+      'proxy for a Kafka consumer',
+      'topic/subject scripts are in smart-consumer',
+      'https://lucid.app/lucidchart/1aadf955-5b8f-4ad1-aa32-15214dd045f0',
+    ],
+  },
+  {
+    id: 'DRK-001',
+    file: 'DRK-001-something-is-down.yaml',
+    options: ['rollback-deploy', 'rollback-config', 'kill-query', 'pause-queues-crons', 'disable-handler', 'feature-flag', 'block-traffic', 'disable-user'],
+    strings: [
+      '#status (Discord)',
+      'user-visible impact',
+      'If you know how to solve it, say so. If you are investigating, say so.',
+      'document what you are doing and learning in #operations',
+      'probably every 30 minutes, even if there is no new information',
+      'turn that into a cause, and then find a way to undo that',
+      'Bad/broken code got deployed',
+      'Bad/broken k8s configuration was set',
+      "going wild or hitting a slow part of our code",
+      'denial-of-service attack',
+      "it's much more likely an accident by a user",
+      'a bad migration or manual DB query',
+      'quarterly DB maintenance',
+      'Tuesday or Wednesday around 11am EST',
+      "won't restart",
+      'Google Cloud outage',
+      'ops canvas',
+      'GKE upgraded kubernetes',
+      'during the CI deploy',
+      'A cert ran out',
+      'PagerDuty is triggered by something',
+      'especially if a migration is running',
+      'check the load balancers',
+      'Probably that',
+      'Usually that',
+      'x-darklang-execution-id',
+      'Can you pinpoint a deploy? A service? A user? A canvas? A handler?',
+      'exceptions in Rollbar',
+      'CPU graph in Cloud SQL',
+      'boards in honeycomb',
+      'constantly restarting',
+      'kubernetes-bwd-ocaml',
+      'service.name = CronChecker',
+      'service.name = QueueWorker',
+      'service.name = BwdServer',
+      'service.name = ApiServer',
+      'exception = true',
+      'heatmap(duration_ms)',
+      '"bubble up"',
+      'sum(duration_ms)',
+      'vertical lines in Honeycomb graphs',
+      'stacktraces',
+      'extra attributes',
+      'a link to a trace in honeycomb',
+      '"dark-west"',
+      "if the CPU looks OK, it's usually not the DB",
+      'postgres dataset in honeycomb',
+      'name = postgres',
+      'kubectl logs -n darklang deploy/apiserver-deployment -c apiserver-ctr',
+      '7 day chart',
+      'GKE workloads',
+      'ingress/service dashboard shows you healthchecks',
+      "logs that often don't exist elsewhere (eg ingress requests)",
+      'server.machine.host',
+      'exception in the container',
+      'Pub/Sub has a dashboard',
+      'kubectl rollout undo',
+      'kubectl get -n darklang cm/myconfig -o yaml > myconfig.yaml',
+      "devcontainer's linters",
+      'upgrades dynamically',
+      'at a coarse level',
+      'scale the service to zero',
+      'log into gcp psql',
+      'the famous pg query',
+      'Kill the query',
+      'press the pause button',
+      'delete part of the header',
+      'if false',
+      'are we making them too?',
+      'Change made by YOURNAME to prevent operational issues, please do not reenable',
+      'darklang.com/a/ops-adduser',
+      'AppArmor',
+      'static.darklang.com or darksa.com',
+      "nginx-controller's nginx.conf",
+      'scheduling rule (LibDarkInternal)',
+      'that solves crons too',
+      'LaunchDarkly',
+      'add a new LaunchDarkly flag and redeploy',
+      'Remove all their sessions',
+      'auth0',
+      'ops-adduser canvas (accounts.darklang.com)',
+      'login.darklang.com',
+      'dark-editor canvas (editor.darklang.com)',
+    ],
+  },
 ];
 
 // ---------------------------------------------------------------- helpers
@@ -738,11 +911,11 @@ describe('incident-specific requirements', () => {
     expect(option('INC-007', 'scenario-3').warnings?.join(' ')).toContain('12 partitions → max 12 consumers per group');
   });
 
-  test('INC-008: connector restarts are POST writes; delete-records is high-risk with the duplicates warning', () => {
+  test('INC-008: connector restarts are POST writes; the offset reset (DELETE .../offsets) is high-risk with the duplicates warning', () => {
     expect(stepById('INC-008', 'restartconnector')).toMatchObject({ check: 'http', effect: 'write', with: { method: 'POST' } });
-    expect(stepById('INC-008', 'pause')).toMatchObject({ effect: 'write', with: { method: 'PUT' } });
+    expect(stepById('INC-008', 'stop')).toMatchObject({ effect: 'write', with: { method: 'PUT' } });
     const del = stepById('INC-008', 'deleteoffsets');
-    expect(del).toMatchObject({ effect: 'write', highRisk: true });
+    expect(del).toMatchObject({ check: 'http', effect: 'write', highRisk: true, with: { method: 'DELETE' } });
     expect(del.warnings?.join(' ')).toContain('Consumers must be idempotent');
   });
 
@@ -783,6 +956,32 @@ describe('incident-specific requirements', () => {
   });
 });
 
+describe('TAL-001 and DRK-001', () => {
+  test('TAL-001: the alert title fills alert, environment and scope; reads drive the recommendations; no SMP escalation', () => {
+    const p = rb('TAL-001').params!;
+    expect([p.alert?.fromLabel, p.environment?.fromLabel, p.scope?.fromLabel]).toEqual(['alertname', 'environment', 'scope']);
+    expect(rb('TAL-001').alerts.map((a) => a.alertname)).toEqual(['SmartGate5XXResponse', 'MSKCPUUtilization', 'SmartGateTopicsPostError', 'SmartGateHighLatencyBuckets']);
+    for (const id of ['signal', 'topics', 'errors', 'vault']) expect(stepById('TAL-001', id)).toMatchObject({ check: 'http', effect: 'read', with: { method: 'GET' } });
+    expect(option('TAL-001', 'acknowledge').recommend).toContain('params.few_errors');
+    expect(option('TAL-001', 'grow-msk').recommend).toContain('params.cpu_concern');
+    expect(stepById('TAL-001', 'msk-resize')).toMatchObject({ effect: 'write', highRisk: true });
+    expect(rb('TAL-001').escalation).toEqual([]);
+  });
+
+  test('DRK-001: #status first and every 30 minutes, what changed decides the rollback, posts go to Discord from secret params', () => {
+    const r = rb('DRK-001');
+    expect(r.reminders?.statusUpdateEvery).toBe('30m');
+    expect(r.escalation).toEqual([]);
+    expect(r.stages.detect.steps![0]).toMatchObject({ id: 'statusfirst', message: { post: { type: 'webhook', url: '${{ params.status_webhook }}' } } });
+    for (const id of ['statusfirst', 'operationslog', 'statusupdate', 'statusresolved']) expect(stepById('DRK-001', id).message?.post?.body).toHaveProperty('content');
+    expect(r.params?.status_webhook).toMatchObject({ env: 'DISCORD_STATUS_WEBHOOK_URL', secret: true });
+    expect(option('DRK-001', 'rollback-deploy').recommend).toContain('steps.changes.result.json');
+    expect(option('DRK-001', 'rollback-config').recommend).toContain('"ConfigMap/"');
+    expect(stepById('DRK-001', 'undo')).toMatchObject({ check: 'k8s.rollout-undo', effect: 'write' });
+    expect(stepById('DRK-001', 'cancel')).toMatchObject({ effect: 'write', run: expect.stringContaining('pg_cancel_backend(${{ int(') });
+  });
+});
+
 describe('process.yaml', () => {
   const loaded = load('process.yaml');
   const proc = loaded.value as Process;
@@ -816,7 +1015,7 @@ describe('process.yaml', () => {
   });
 });
 
-test('the runbooks directory holds exactly the twelve runbooks and process.yaml', () => {
+test('the runbooks directory holds exactly the runbooks above and process.yaml', () => {
   const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
   expect(files).toEqual([...INCIDENTS.map((i) => i.file), 'process.yaml'].sort());
 });

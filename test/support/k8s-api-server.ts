@@ -44,6 +44,7 @@ export interface K8sSeed {
   /** Created automatically for deployments that have none. */
   replicasets?: K8sObject[];
   events?: K8sObject[];
+  configmaps?: K8sObject[];
   /** Pod logs keyed `namespace/pod`, `namespace/pod/container`, with `#previous` for the previous container. */
   logs?: Record<string, string | string[]>;
 }
@@ -55,6 +56,7 @@ export interface K8sState {
   statefulsets: K8sObject[];
   replicasets: K8sObject[];
   events: K8sObject[];
+  configmaps: K8sObject[];
   logs: Record<string, string>;
 }
 
@@ -119,7 +121,7 @@ export interface K8sApiServer extends K8sCluster {
   close(): Promise<void>;
 }
 
-const STATE_KEYS: StateKey[] = ['namespaces', 'pods', 'deployments', 'statefulsets', 'replicasets', 'events'];
+const STATE_KEYS: StateKey[] = ['namespaces', 'pods', 'deployments', 'statefulsets', 'replicasets', 'events', 'configmaps'];
 const REVISION = 'deployment.kubernetes.io/revision';
 const HASH_LABEL = 'pod-template-hash';
 
@@ -219,6 +221,7 @@ class FakeCluster implements K8sCluster {
       statefulsets: clone(seed.statefulsets ?? []),
       replicasets: clone(seed.replicasets ?? []),
       events: clone(seed.events ?? []),
+      configmaps: clone(seed.configmaps ?? []),
       logs: Object.fromEntries(
         Object.entries(seed.logs ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.join('\n') + '\n' : v]),
       ),

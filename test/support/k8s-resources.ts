@@ -3,7 +3,7 @@
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
-export type StateKey = 'namespaces' | 'pods' | 'events' | 'deployments' | 'statefulsets' | 'replicasets';
+export type StateKey = 'namespaces' | 'pods' | 'events' | 'configmaps' | 'deployments' | 'statefulsets' | 'replicasets';
 
 export interface Column {
   name: string;
@@ -126,6 +126,19 @@ export const RESOURCES: ResourceDef[] = [
       { name: 'Object', type: 'string', cell: (e) => `${String(e.involvedObject?.kind ?? '').toLowerCase()}/${e.involvedObject?.name ?? ''}` },
       { name: 'Message', type: 'string', cell: (e) => e.message ?? '' },
     ],
+  },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'configmaps',
+    kind: 'ConfigMap',
+    singular: 'configmap',
+    namespaced: true,
+    shortNames: ['cm'],
+    categories: [],
+    verbs: ALL_VERBS,
+    subresources: {},
+    columns: [nameColumn, { name: 'Data', type: 'integer', cell: (c) => Object.keys(c.data ?? {}).length }, ageColumn],
   },
   {
     group: 'apps',

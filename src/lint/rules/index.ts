@@ -5,6 +5,7 @@ import { expressionSyntax } from './expression-syntax.js';
 import { highRiskWrite } from './high-risk-write.js';
 import { idMatchesFile } from './id-matches-file.js';
 import { mutatingCommand } from './mutating-command.js';
+import { noLiteralWebhookUrl } from './no-literal-webhook-url.js';
 import { noRedisKeys } from './no-redis-keys.js';
 import { opaqueCommand } from './opaque-command.js';
 import { paramPattern } from './param-pattern.js';
@@ -34,4 +35,5 @@ export const rules: readonly Rule[] = [
   untilTiming,
   highRiskWrite,
   idMatchesFile,
+  noLiteralWebhookUrl,
 ];
