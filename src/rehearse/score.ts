@@ -86,7 +86,8 @@ export function describeCard(card: ScoreCard, budgetMs: number, best?: { option:
   }
   if (best) {
     const behind = ttr !== undefined ? ttr - best.ms : undefined;
-    const vs = behind === undefined ? '' : behind <= 0 ? ': you took it' : `: ${formatDuration(behind)} faster than yours`;
+    const yours = card.attempts.at(-1)?.option;
+    const vs = behind === undefined ? '' : behind > 0 ? `: ${formatDuration(behind)} faster than yours` : yours === best.option ? ': you took it' : ': yours was as fast';
     lines.push(`best path:          option "${best.option}", ${formatDuration(best.ms)}${vs}`);
   }
   const wrong = card.attempts.filter((a) => a.failed.length);

@@ -22,10 +22,10 @@ test('without a terminal: the first scenario, the recommended option, its writes
 });
 
 test('--option a wrong one: resolve not verified, exit 1, the wrong turn on the card', async () => {
-  const r = await oncall(['rehearse', 'INC-007', '--scenario', 'hot-partition', '--option', 'scenario-3']);
+  const r = await oncall(['rehearse', 'INC-007', '--scenario', 'hot-partition', '--option', 'scenario-1']);
   expect(r.code).toBe(1);
   expect(r.stdout).toMatch(/✘ resolve not verified: lagdown, lagtrend did not pass/);
-  expect(r.stdout).toMatch(/wrong turn: +option "scenario-3": resolve did not pass \(lagdown, lagtrend\)/);
+  expect(r.stdout).toMatch(/wrong turn: +option "scenario-1": resolve did not pass \(lagdown, lagtrend\)/);
 });
 
 test('--json: one event per line on the simulated clock, then the score', async () => {

@@ -30,11 +30,12 @@ test('a wrong option first: resolve fails, back to mitigation, the right option,
   const s = start('INC-007', '--scenario', 'hot-partition');
   await s.waitFor('dispatch-engine is 18,000');
   await s.waitFor('Which scenario is this?');
-  // Recommended first (scenario-2), then runbook order: scenario-1, scenario-3.
-  s.write(`${KEY.down}${KEY.down}${KEY.enter}`);
-  await s.waitFor('Run write step "scale"');
-  s.write(`y${KEY.enter}`);
-  await s.waitFor('resolve not verified after option "scenario-3"');
+  // Recommended first (scenario-2), then runbook order: scenario-1 (slow consumer code), scenario-3, scenario-4.
+  s.write(`${KEY.down}${KEY.enter}`);
+  // Its only step is manual: checking the downstream dependencies.
+  await s.waitFor('Is it done?');
+  s.write(KEY.enter);
+  await s.waitFor('resolve not verified after option "scenario-1"');
   await s.waitFor('Take another option, or stop?');
   s.write(KEY.enter); // the recommended one, first again on the refreshed evidence
   await s.waitFor('Run write step "scalehot"');
@@ -46,8 +47,9 @@ test('a wrong option first: resolve fails, back to mitigation, the right option,
   const out = s.output();
   expect(exitCode).toBe(0);
   expect(out).toMatch(/resolved: every resolve check passed/);
-  expect(out).toMatch(/wrong turn: +option "scenario-3": resolve did not pass \(lagdown, lagtrend\)/);
-  expect(out).toMatch(/time to recovery: +\d+m\d*s? \(budget 45m: within it\)|time to recovery: +\d+m \(budget 45m: within it\)/);
+  expect(out).toMatch(/wrong turn: +option "scenario-1": resolve did not pass \(lagdown, lagtrend\)/);
+  // The wrong turn cost its 15-minute downstream check and resolve's 15-minute wait: over the budget.
+  expect(out).toMatch(/time to recovery: +47m \(budget 45m: over by 2m\)/);
   expect(out).toMatch(/best path: +option "scenario-2", 14m30s: [0-9ms]+ faster than yours/);
   // The simulated clock, not the wall clock: the escalation matrix fired on it.
   expect(out).toMatch(/\[15:00\] ⏰ escalate \(15m\): Page secondary on-call/);
