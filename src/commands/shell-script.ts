@@ -560,7 +560,19 @@ function walk(text: string, base: number, valueOf: (n: number) => string | undef
  * `valueOf(n)` gives placeholder n's value when it is known (at run time);
  * without one, words holding it are unknown. Throws ScriptSyntaxError.
  */
-export function parseScript(text: string, valueOf: (n: number) => string | undefined = () => undefined, at = 0): ParsedScript {
-  const w = walk(text, at, valueOf, 0);
-  return { commands: w.commands, calls: w.calls, findings: w.findings, slots: w.slots, functions: w.functions };
+/** Parses of templates (no values): a step's script is placed once per process, not once per run of it. */
+const templates = new Map<string, ParsedScript>();
+const TEMPLATES_MAX = 500;
+
+export function parseScript(text: string, valueOf?: (n: number) => string | undefined, at = 0): ParsedScript {
+  const key = valueOf ? undefined : `${at}:${text}`;
+  const known = key !== undefined ? templates.get(key) : undefined;
+  if (known) return known;
+  const w = walk(text, at, valueOf ?? (() => undefined), 0);
+  const parsed = { commands: w.commands, calls: w.calls, findings: w.findings, slots: w.slots, functions: w.functions };
+  if (key !== undefined) {
+    if (templates.size >= TEMPLATES_MAX) templates.delete(templates.keys().next().value!);
+    templates.set(key, parsed);
+  }
+  return parsed;
 }
