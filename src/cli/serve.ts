@@ -8,6 +8,7 @@ import { parseDuration } from '../shared/duration.js';
 import { isLoopback } from '../serve/auth.js';
 import { MemoryClaims, RedisClaims, type Claims, type ClaimTimes } from '../serve/dedupe.js';
 import { ServeServer } from '../serve/server.js';
+import { ProcessTriager } from '../serve/triager.js';
 import { loadAll } from './catalog-loader.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { printError } from './output.js';
@@ -96,6 +97,7 @@ export async function serveCommand(opts: ServeOpts): Promise<void> {
     ...(webhook ? { chat: { url: webhook, type: opts.chatType ?? 'slack' } } : {}),
     runbooksDir: dir,
     stateDir: journalDir(opts.journalDir),
+    triager: new ProcessTriager({ runbooksDir: dir, stateDir: journalDir(opts.journalDir) }, concurrency),
   });
   for (const problem of await server.warm()) printError(`note: ${problem}`);
   let address;

@@ -14,7 +14,8 @@ import { bearerMatches } from './auth.js';
 import type { Claims } from './dedupe.js';
 import { ServeMetrics } from './metrics.js';
 import { BoundedQueue } from './queue.js';
-import { lintOnce, triageAlert, type RunningTriage, type TriageSetup } from './triage.js';
+import { lintOnce, triageTarget, type TriageSetup, type TriageTarget } from './triage.js';
+import { InlineTriager, type Triager } from './triager.js';
 import { verdictText, type Verdict } from './verdict.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -36,27 +37,32 @@ export interface ServeConfig extends TriageSetup {
   log?: (line: string) => void;
   /** Called with each verdict once it is posted (or not). */
   onVerdict?: (v: Verdict, posted: string) => void;
+  /** Where triages run; default inline, on this event loop (the CLI gives them processes of their own). */
+  triager?: Triager;
 }
 
 export class ServeServer {
   readonly metrics: ServeMetrics;
   private readonly queue: BoundedQueue;
   private readonly server: http.Server;
-  private readonly running = new Set<RunningTriage>();
+  private readonly triager: Triager;
   private readonly pending = new Map<() => Promise<void>, string>();
   private stopping = false;
 
   constructor(private readonly c: ServeConfig) {
     this.queue = new BoundedQueue(c.concurrency, c.queueSize);
+    this.triager = c.triager ?? new InlineTriager(c);
     this.metrics = new ServeMetrics(() => this.queue.depth, () => this.queue.running);
     this.server = http.createServer((req, res) => void this.handle(req, res));
     this.server.requestTimeout = 10_000;
     this.server.headersTimeout = 5_000;
   }
 
-  /** Lints every runbook of the catalog now, so the first alert does not pay for
-   *  it; returns the runbooks that fail (their alerts get a verdict saying so). */
+  /** Lints every runbook of the catalog now and starts the triager, so the first
+   *  alert does not pay for it; returns the runbooks that fail (their alerts get
+   *  a verdict saying so). */
   async warm(): Promise<string[]> {
+    await this.triager.warm();
     const failing: string[] = [];
     for (const { runbook, file } of this.c.catalog) {
       if (!file) continue;
@@ -93,12 +99,13 @@ export class ServeServer {
     const late = await Promise.race([drained.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), graceMs)))]);
     clearTimeout(timer);
     if (late) {
-      for (const t of this.running) t.engine?.interrupt('SIGTERM');
+      this.triager.interrupt('SIGTERM');
       await drained;
     }
     this.server.closeAllConnections();
     await closed;
     await this.c.claims.close();
+    await this.triager.close();
   }
 
   private log(fields: Record<string, unknown>): void {
@@ -148,10 +155,12 @@ export class ServeServer {
   }
 
   /** Claims and queues each firing alert; all or nothing against a full queue,
-   *  so a 503's retry finds nothing claimed and nothing half-done. */
+   *  so a 503's retry finds nothing claimed and nothing half-done. Claims come
+   *  first: an alert whose triage runs or ran takes no room, and Alertmanager
+   *  resends every firing alert of a group with each notification. */
   private async accept(alerts: IncomingAlert[]): Promise<{ full: boolean; counts: Record<string, number> }> {
     const counts = { firing: 0, queued: 0, deduplicated: 0, unmatched: 0 };
-    const work: Array<{ alert: IncomingAlert; fp: string; match: MatchedRunbook }> = [];
+    const work: Array<{ alert: IncomingAlert; fp: string; target: TriageTarget }> = [];
     for (const alert of alerts) {
       if (alert.status !== 'firing') continue;
       counts.firing++;
@@ -161,21 +170,29 @@ export class ServeServer {
         counts.unmatched++;
         continue;
       }
-      work.push({ alert, fp: fingerprintOf(alert), match });
+      work.push({ alert, fp: fingerprintOf(alert), target: triageTarget(match) });
     }
-    if (work.length && !this.queue.hasRoom(work.length)) {
+    // At once: with Redis that is one pipelined round trip, not one per alert. The same
+    // fingerprint twice in a payload still claims once (SET NX, or the map, decides).
+    const settled = await Promise.allSettled(work.map((w) => this.c.claims.claim(w.fp)));
+    const fresh = work.filter((_, i) => settled[i]!.status === 'fulfilled' && (settled[i] as PromiseFulfilledResult<boolean>).value);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      // Nothing half-claimed: the 500's retry finds these free.
+      await Promise.all(fresh.map((w) => this.c.claims.release(w.fp).catch(() => undefined)));
+      throw failed.reason;
+    }
+    counts.deduplicated += work.length - fresh.length;
+    if (fresh.length && !this.queue.hasRoom(fresh.length)) {
+      await Promise.all(fresh.map((w) => this.c.claims.release(w.fp).catch(() => undefined)));
       this.metrics.rejected++;
       return { full: true, counts };
     }
     this.metrics.received += counts.firing;
     this.metrics.unmatched += counts.unmatched;
-    for (const w of work) {
-      if (!(await this.c.claims.claim(w.fp))) {
-        counts.deduplicated++;
-        this.metrics.deduplicated++;
-        continue;
-      }
-      const job = (): Promise<void> => this.triage(w.alert, w.fp, w.match, job);
+    this.metrics.deduplicated += counts.deduplicated;
+    for (const w of fresh) {
+      const job = (): Promise<void> => this.triage(w.alert, w.fp, w.target, job);
       this.pending.set(job, w.fp);
       if (this.queue.offer(job)) counts.queued++;
       else {
@@ -186,16 +203,13 @@ export class ServeServer {
     return { full: false, counts };
   }
 
-  private async triage(alert: IncomingAlert, fp: string, match: MatchedRunbook, job: () => Promise<void>): Promise<void> {
+  private async triage(alert: IncomingAlert, fp: string, target: TriageTarget, job: () => Promise<void>): Promise<void> {
     this.pending.delete(job);
     const t0 = performance.now();
-    const running: RunningTriage = {};
-    this.running.add(running);
     let verdict: Verdict;
     try {
-      verdict = await triageAlert(this.c, alert, fp, match, running);
+      verdict = await this.triager.triage(alert, fp, target);
     } finally {
-      this.running.delete(running);
       this.metrics.observeTriage((performance.now() - t0) / 1000);
       await this.c.claims.finish(fp).catch(() => undefined);
     }
@@ -203,7 +217,7 @@ export class ServeServer {
     if (failed) this.metrics.failed++;
     else this.metrics.triaged++;
     const posted = await this.post(verdict);
-    this.log({ event: 'triage', alert: alert.name, fingerprint: fp, runbook: match.runbook.id, runId: verdict.runId, outcome: verdict.outcome ?? 'not-run', ...(verdict.problem ? { problem: verdict.problem } : {}), recommended: verdict.recommended.map((c) => c.id), posted, ms: Math.round(performance.now() - t0) });
+    this.log({ event: 'triage', alert: alert.name, fingerprint: fp, runbook: target.runbook.id, runId: verdict.runId, outcome: verdict.outcome ?? 'not-run', ...(verdict.problem ? { problem: verdict.problem } : {}), recommended: verdict.recommended.map((c) => c.id), posted, ms: Math.round(performance.now() - t0) });
     this.c.onVerdict?.(verdict, posted);
   }
 

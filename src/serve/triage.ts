@@ -6,6 +6,7 @@ import { sha256, openJournal, refuseUnlinted, params } from '../cli/run.js';
 import { buildEngine } from '../cli/engine-factory.js';
 import { loadRunbookById } from '../cli/catalog-loader.js';
 import type { MatchedRunbook } from '../alerts/resolve.js';
+import type { AlertParams } from '../alerts/params.js';
 import type { IncomingAlert } from '../alerts/payload.js';
 import type { Engine } from '../engine/engine.js';
 import { journalFile, newRunId } from '../engine/journal.js';
@@ -52,8 +53,19 @@ export interface RunningTriage {
   engine?: Engine;
 }
 
+/** What a triage needs of the match, as plain data: it crosses to a triage process. */
+export interface TriageTarget {
+  runbook: { id: string; title: string };
+  command: string;
+  params: Pick<AlertParams, 'values' | 'rejected'>;
+}
+
+export function triageTarget(m: MatchedRunbook): TriageTarget {
+  return { runbook: { id: m.runbook.id, title: m.runbook.title }, command: m.command, params: { values: m.params.values, rejected: m.params.rejected } };
+}
+
 /** Runs the triage; never throws for a problem of the alert or the runbook (the verdict says it). */
-export async function triageAlert(setup: TriageSetup, alert: IncomingAlert, fingerprint: string, match: MatchedRunbook, running: RunningTriage = {}): Promise<Verdict> {
+export async function triageAlert(setup: TriageSetup, alert: IncomingAlert, fingerprint: string, match: TriageTarget, running: RunningTriage = {}): Promise<Verdict> {
   const v = emptyVerdict(alert.name, fingerprint);
   v.runbook = { id: match.runbook.id, title: match.runbook.title };
   v.command = match.command;
