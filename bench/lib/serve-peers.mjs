@@ -10,15 +10,6 @@ import http from 'node:http';
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 
-// The peers stand in for other machines: at a lower CPU priority they do not
-// take this machine's cores from the two processes measured, the sender and
-// the receiver. On Linux the nice value is per thread, so this lowers only
-// this worker and what it starts (kcat, redis-server), not the sender.
-try {
-  setPriority(10);
-} catch {
-  /* not allowed: the same figures, a little noisier */
-}
 
 await import('./ts-loader.mjs');
 const { startK8sApiServer } = await import('../../test/support/k8s-api-server.ts');
@@ -45,7 +36,19 @@ function clusterSeed(region) {
   return seed;
 }
 
-const [kube, kafka, redis] = await Promise.all([
+// Redis keeps the receiver's priority: with --redis the receiver waits for it
+// on every request, as it waits for its own CPU.
+const redis = await startRedisServer();
+// The other peers stand in for other machines: at a lower CPU priority they do
+// not take this machine's cores from the processes measured, the sender and the
+// receiver. On Linux the nice value is per thread, so this lowers only this
+// worker and what it starts from now on (kcat), not the sender.
+try {
+  setPriority(10);
+} catch {
+  /* not allowed: the same figures, a little noisier */
+}
+const [kube, kafka] = await Promise.all([
   startK8sApiServer(clusterSeed('asia'), {
     contexts: [
       { name: 'smp-asia', namespace: 'smp-prod' },
@@ -54,7 +57,6 @@ const [kube, kafka, redis] = await Promise.all([
     ],
   }),
   startKafkaMock({ brokers: 3, topics: [{ topic: 'orders.events' }, { topic: 'orders.events.dlq' }] }),
-  startRedisServer(),
 ]);
 await produce(kafka.brokers, 'orders.events', [...messages(2_000, 0), ...messages(200, 1), ...messages(100, 2)]);
 await commitAsMember(kafka.brokers, 'dispatch-engine', 'orders.events', { 0: 100, 1: 100, 2: 100 });
