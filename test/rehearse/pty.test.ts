@@ -2,20 +2,11 @@
 // it: the story, the evidence and a recommendation; a wrong option first,
 // whose resolve does not pass; back to mitigation with the evidence read
 // again; the recommended option; the score with the wrong turn on it.
-import { spawnPty, KEY, type PtySession } from '../support/pty.js';
+import { killedAfterEach, spawnPty, KEY, type PtySession } from '../support/pty.js';
 import { BIN, assertBuilt, ROOT } from '../cli-run/helpers.js';
 
 beforeAll(() => assertBuilt());
-const sessions: PtySession[] = [];
-afterEach(() => {
-  for (const s of sessions.splice(0)) {
-    try {
-      s.kill('SIGKILL');
-    } catch {
-      /* it had ended */
-    }
-  }
-});
+const sessions = killedAfterEach();
 
 function start(...args: string[]): PtySession {
   const env: Record<string, string | undefined> = { ...process.env, TERM: 'xterm-256color' };
