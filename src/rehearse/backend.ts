@@ -83,7 +83,11 @@ export class ScenarioBackend implements StepBackend {
     if (answer.fails) return { ok: false, summary: answer.fails, reason: /^unreachable\b/i.test(answer.fails) ? 'unreachable' : 'error' };
     if (r.action.type === 'run') return commandAttempt(r, r.action.programs, commandResult(r, answer));
     const result = answer.result ?? {};
-    return { ok: true, result, summary: answer.summary ?? summarize(result) };
+    const summary = answer.summary ?? summarize(result);
+    // Judged as the live step judges it: an HTTP 503 or a config that did not read back fails here too.
+    const action = r.action.type === 'check' ? r.action : undefined;
+    if (action?.stepType.judge && !action.stepType.judge(action.input, result as Record<string, unknown>)) return { ok: false, result, summary: `${summary} (a failure, as ${action.name} judges this result)`, reason: 'error' };
+    return { ok: true, result, summary };
   }
 
   async plan(_core: RunCore, r: Ready): Promise<{ plan?: { summary: string; target?: string } }> {

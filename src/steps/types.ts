@@ -43,6 +43,11 @@ export interface StepType<I = Record<string, unknown>, R = unknown> {
    *  conditions read, and what a rehearsal scenario's canned result is checked against. */
   resultSchema: Record<string, unknown>;
   run(ctx: StepContext, input: I): Promise<StepResultEnvelope<R>>;
+  /** For a step type whose result can be a failure (an HTTP status not expected, a
+   *  config value that did not read back): whether this result passes, as `run`'s
+   *  `ok` says. A rehearsal judges a scenario's canned result with it, so a drill
+   *  never passes what the live run would fail. Without it, every result passes. */
+  judge?(input: I, result: Partial<R>): boolean;
   /** Writes only: what would change, without changing it. */
   plan?(ctx: StepContext, input: I): Promise<Plan>;
 }

@@ -90,6 +90,16 @@ describe('http run', () => {
     expect(expectedDown.ok).toBe(true);
   });
 
+  it('judges a result as run does, so a rehearsal\'s canned answer fails where the live step would', async () => {
+    for (const input of [{ url: `${base}/down` }, { url: `${base}/down`, expectStatus: [503, 504] }, { url: `${base}/health` }, { url: `${base}/health`, expectStatus: 201 }]) {
+      const live = await http.run(ctx(), input);
+      expect(http.judge!(input, live.result)).toBe(live.ok);
+      expect(http.judge!(input, { status: live.result.status })).toBe(live.ok);
+    }
+    expect(http.judge!({ url: `${base}/down` }, { ok: false })).toBe(false);
+    expect(http.judge!({ url: `${base}/down` }, {})).toBe(true);
+  });
+
   it('POSTs an object as JSON', async () => {
     const { result } = await http.run(ctx(), { method: 'POST', url: `${base}/scale`, body: { replicas: 5 }, expectStatus: 202 });
     expect(result).toMatchObject({ status: 202, ok: true, json: { accepted: { replicas: 5 } } });

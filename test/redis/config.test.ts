@@ -141,6 +141,11 @@ describe('run', () => {
     expect(out.summary).toBe('read-back mismatch: hz is 500 after CONFIG SET hz 1000 (was 10)');
     expect(out.result.parameters).toEqual([{ name: 'hz', before: '10', requested: '1000', after: '500', matches: false }]);
     expect(await get(client, 'hz')).toBe('500');
+    // A rehearsal judges a canned result the same way.
+    expect(redisConfig.judge!({ url: plain.url, set: { hz: 1000 } }, out.result)).toBe(false);
+    const fine = await redisConfig.run(ctx(), { url: plain.url, set: { hz: 20 } });
+    expect(redisConfig.judge!({ url: plain.url, set: { hz: 20 } }, fine.result)).toBe(fine.ok);
+    expect(fine.ok).toBe(true);
   });
 
   test('an unknown parameter, to set or to get, fails before anything is set', async () => {

@@ -2,7 +2,7 @@
 // recommended option without a terminal, --json events and a score line,
 // and bad input as one line with exit 2 (an unknown runbook, scenario or
 // option, a broken scenario file at its line, a runbook with no scenarios).
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../engine/helpers.js';
 import { assertBuilt, oncall, ROOT } from '../cli-run/helpers.js';
@@ -36,6 +36,26 @@ test('--json: one event per line on the simulated clock, then the score', async 
   expect(lines[0]!.startedAt).toBe('2026-11-22T04:12:00.000Z');
   const score = lines.at(-1)!;
   expect(score).toMatchObject({ type: 'score', scenario: 'hot-partition', outcome: 'resolved', timeToRecoveryMs: 870_000, budgetMs: 2_700_000, withinBudget: true, best: { option: 'scenario-2', ms: 870_000 } });
+});
+
+test('a canned result is judged as the live step judges it: an HTTP 503 from the half-open fails the write', async () => {
+  const t = tempDir();
+  try {
+    const dir = join(t.dir, 'runbooks');
+    mkdirSync(join(dir, 'scenarios', 'INC-005'), { recursive: true });
+    cpSync(join(ROOT, 'runbooks/INC-005-integration-circuit-breaker.yaml'), join(dir, 'INC-005-integration-circuit-breaker.yaml'));
+    const story = readFileSync(join(ROOT, 'runbooks/scenarios/INC-005/auth-expired.yaml'), 'utf8');
+    const answered503 = story.replace(/(\n  halfopen:\n(?: {4}.*\n)*? {6}status: )200/, '$1503');
+    expect(answered503).not.toBe(story);
+    writeFileSync(join(dir, 'scenarios', 'INC-005', 'auth-expired.yaml'), answered503);
+    const r = await oncall(['--runbooks', dir, 'rehearse', 'INC-005', '--scenario', 'auth-expired', '--option', 'a']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/✗ WRITE halfopen {2}failed: .*\(a failure, as http judges this result\)/);
+    expect(r.stdout).toMatch(/✘ write step "halfopen" failed/);
+    expect(r.stdout).not.toMatch(/✔ resolved/);
+  } finally {
+    t.cleanup();
+  }
 });
 
 describe('bad input: one line, exit 2', () => {

@@ -358,4 +358,5 @@ export const redisConfig: StepType<RedisConfigInput, RedisConfigResult> = {
       return { ok: mismatched.length === 0, result, summary: words.join('; ') };
     });
   },
+  judge: (_input, result) => (result.parameters ?? []).every((p) => p.matches !== false),
 };
