@@ -45,7 +45,7 @@ test('a canned result is judged as the live step judges it: an HTTP 503 from the
     mkdirSync(join(dir, 'scenarios', 'INC-005'), { recursive: true });
     cpSync(join(ROOT, 'runbooks/INC-005-integration-circuit-breaker.yaml'), join(dir, 'INC-005-integration-circuit-breaker.yaml'));
     const story = readFileSync(join(ROOT, 'runbooks/scenarios/INC-005/auth-expired.yaml'), 'utf8');
-    const answered503 = story.replace(/(\n  halfopen:\n(?: {4}.*\n)*? {6}status: )200/, '$1503');
+    const answered503 = story.replace(/(\n {2}halfopen:\n(?: {4}.*\n)*? {6}status: )200/, '$1503');
     expect(answered503).not.toBe(story);
     writeFileSync(join(dir, 'scenarios', 'INC-005', 'auth-expired.yaml'), answered503);
     const r = await oncall(['--runbooks', dir, 'rehearse', 'INC-005', '--scenario', 'auth-expired', '--option', 'a']);
