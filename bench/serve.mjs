@@ -452,6 +452,8 @@ try {
   const journals = journalFingerprints(join(dir, 'journal'));
   const posts = countBy(seen.posts.map((p) => p.fingerprint));
   const serverMs = server.log.requests.map((r) => r.ms);
+  // The claims' round trip inside each request (the shared Redis with --redis).
+  const claimMs = server.log.requests.filter((r) => typeof r.claimMs === 'number').map((r) => r.claimMs);
   const triageTimes = server.log.triages.map((t) => t.seenAt);
   const firstAccept = run.startedAt;
   const lastTriage = Math.max(...triageTimes);
@@ -495,6 +497,7 @@ try {
       latencyMs: {
         client: { p50: percentile(run.latencies, 50), p99, max: percentile(run.latencies, 100) },
         serverLogged: { p50: percentile(serverMs, 50), p99: percentile(serverMs, 99), max: percentile(serverMs, 100) },
+        claims: { p50: percentile(claimMs, 50), p99: percentile(claimMs, 99), max: percentile(claimMs, 100) },
         senderEventLoopDelay: { p99: +(senderDelay.percentile(99) / 1e6).toFixed(1), max: +(senderDelay.max / 1e6).toFixed(1) },
         target: `p99 < ${TARGET_P99_MS}`,
       },

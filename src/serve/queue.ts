@@ -4,9 +4,18 @@
 
 export type Job = () => Promise<void>;
 
+export interface Reservation {
+  /** Takes the job into a reserved place; false once the queue closed (or no place is left). */
+  offer(job: Job): boolean;
+  /** One reserved place is not needed after all. */
+  cancel(): void;
+}
+
 export class BoundedQueue {
   private readonly waiting: Job[] = [];
   private active = 0;
+  /** Places promised to jobs that are not here yet (see `reserve`). */
+  private reserved = 0;
   private idleWaiters: Array<() => void> = [];
   private closed = false;
 
@@ -25,7 +34,7 @@ export class BoundedQueue {
 
   /** Room for `n` more jobs (a payload's alerts are taken all or none). */
   hasRoom(n = 1): boolean {
-    return !this.closed && this.waiting.length + n <= this.capacity + Math.max(0, this.concurrency - this.active);
+    return !this.closed && this.waiting.length + this.reserved + n <= this.capacity + Math.max(0, this.concurrency - this.active);
   }
 
   /** False when full or closed: the job was not taken. */
@@ -34,6 +43,23 @@ export class BoundedQueue {
     this.waiting.push(job);
     this.pump();
     return true;
+  }
+
+  /** Holds `n` places for jobs that come later (a request answered before its
+   *  claims are back); each is then taken or given back, once. */
+  reserve(n: number): Reservation {
+    this.reserved += n;
+    let left = n;
+    const giveBack = (): boolean => {
+      if (left === 0) return false;
+      left--;
+      this.reserved--;
+      return true;
+    };
+    return {
+      offer: (job) => giveBack() && this.offer(job),
+      cancel: () => void giveBack(),
+    };
   }
 
   /** Takes no more jobs and resolves when every taken job has finished. */

@@ -3,6 +3,7 @@
 // room in the queue: a notification is refused (503) only when its new alerts
 // do not fit, and then none of them stays claimed.
 import { join } from 'node:path';
+import { BoundedQueue } from '../../src/serve/queue.js';
 import { fixture, journals, payload, post, startServer, until, type Fixture } from './helpers.js';
 
 let f: Fixture;
@@ -28,4 +29,36 @@ test('a notification of already-claimed alerts plus one new one is taken while t
   expect(fingerprints.sort()).toEqual(['q1', 'q2', 'q3']);
   expect(server.metrics.deduplicated).toBe(3);
   await server.stop(1000);
+});
+
+describe('places reserved for a request answered before its claims are back', () => {
+  const never = (): Promise<void> => new Promise(() => undefined);
+
+  test('count against the room until each is taken or given back, once', () => {
+    const q = new BoundedQueue(0, 3);
+    const places = q.reserve(2);
+    expect(q.hasRoom(1)).toBe(true);
+    expect(q.hasRoom(2)).toBe(false);
+    expect(q.offer(never)).toBe(true);
+    expect(q.hasRoom(1)).toBe(false);
+    expect(places.offer(never)).toBe(true);
+    places.cancel();
+    expect(q.hasRoom(1)).toBe(true); // two waiting, none reserved
+    places.cancel(); // nothing left to give back
+    expect(places.offer(never)).toBe(false);
+    expect(q.hasRoom(2)).toBe(false);
+    expect(q.depth).toBe(2);
+  });
+
+  test('a place given back is room again; a closed queue takes nothing into its places', async () => {
+    const q = new BoundedQueue(0, 1);
+    const places = q.reserve(1);
+    expect(q.hasRoom(1)).toBe(false);
+    places.cancel();
+    expect(q.hasRoom(1)).toBe(true);
+    const later = q.reserve(1);
+    void q.drain();
+    expect(later.offer(never)).toBe(false);
+    expect(q.depth).toBe(0);
+  });
 });

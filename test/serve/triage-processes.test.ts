@@ -56,6 +56,10 @@ test('a triage runs in a process of its own, at a lower CPU priority, and is jou
   const [pid] = triagePids();
   expect(pid).toBeDefined();
   expect(niceness(pid!)).toBe(Math.min(19, ownNiceness() + TRIAGE_NICENESS));
+  // Every thread, not only the main one: V8's GC and compiler threads start before the script runs.
+  const threads = readdirSync(`/proc/${pid}/task`);
+  expect(threads.length).toBeGreaterThan(1);
+  expect(threads.map((tid) => niceness(Number(tid)))).toEqual(threads.map(() => Math.min(19, ownNiceness() + TRIAGE_NICENESS)));
   const v = await triager.triage(alert('tp1'), 'tp1', slow('0'));
   expect(v).toMatchObject({ fingerprint: 'tp1', outcome: 'rehearsed', runbook: { id: 'SRV-001' } });
   expect(v.problem).toBeUndefined();
