@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto';
 
 export interface Claims {
+  /** Claims the shared store could not answer (decided here alone). */
+  readonly errors: number;
   /** Known here, without asking anyone: a triage of `fingerprint` runs or ran recently. */
   held(fingerprint: string): boolean;
   /** True: this caller triages `fingerprint`; false: a triage runs or ran recently. */
@@ -53,6 +55,7 @@ class Holds {
 }
 
 export class MemoryClaims implements Claims {
+  readonly errors = 0;
   private readonly holds: Holds;
 
   constructor(

@@ -14,7 +14,12 @@ export class ServeMetrics {
   private durationSum = 0;
   private durationCount = 0;
 
-  constructor(private readonly queueDepth: () => number, private readonly running: () => number) {}
+  constructor(
+    private readonly queueDepth: () => number,
+    private readonly running: () => number,
+    /** Claims the shared store could not answer (decided by this replica alone). */
+    private readonly claimErrors: () => number = () => 0,
+  ) {}
 
   observeTriage(seconds: number): void {
     BUCKETS_S.forEach((le, i) => {
@@ -38,6 +43,7 @@ export class ServeMetrics {
     counter('oncall_serve_alerts_failed_total', 'Alerts whose triage could not run or failed.', this.failed);
     counter('oncall_serve_alerts_unmatched_total', 'Firing alerts no runbook matches.', this.unmatched);
     counter('oncall_serve_requests_rejected_total', 'Requests answered 503 because the queue was full.', this.rejected);
+    counter('oncall_serve_claim_errors_total', 'Claims Redis could not answer; this replica decided them alone.', this.claimErrors());
     gauge('oncall_serve_queue_depth', 'Triages waiting for a worker.', this.queueDepth());
     gauge('oncall_serve_triages_running', 'Triages running now.', this.running());
     const h = 'oncall_serve_triage_duration_seconds';

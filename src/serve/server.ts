@@ -54,7 +54,7 @@ export class ServeServer {
   constructor(private readonly c: ServeConfig) {
     this.queue = new BoundedQueue(c.concurrency, c.queueSize);
     this.triager = c.triager ?? new InlineTriager(c);
-    this.metrics = new ServeMetrics(() => this.queue.depth, () => this.queue.running);
+    this.metrics = new ServeMetrics(() => this.queue.depth, () => this.queue.running, () => c.claims.errors);
     this.server = http.createServer((req, res) => void this.handle(req, res));
     this.server.requestTimeout = 10_000;
     this.server.headersTimeout = 5_000;

@@ -154,6 +154,7 @@ test('Redis gone: alerts are still triaged, each once by this replica, and the f
     expect(s.server.metrics.triaged).toBe(1);
     expect(s.server.metrics.deduplicated).toBe(1);
     expect(claims.errors).toBe(1);
+    expect(s.server.metrics.text()).toMatch(/^oncall_serve_claim_errors_total 1$/m);
     expect(journals(join(f.dir, 'gone'))).toHaveLength(1);
   } finally {
     await s.server.stop(1000);
