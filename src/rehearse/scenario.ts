@@ -61,8 +61,7 @@ export function loadScenario(file: string): LoadedScenario {
     const { source } = parseSource(file, '');
     return { file, name, source, scenario: {} as Scenario, diagnostics: [{ file, line: decoded.line, column: decoded.column, severity: 'error', ruleId: 'yaml-syntax', message: decoded.message }] };
   }
-  // The yaml library alone: the fast path has a known disagreement on flow collections (docs/decisions.md).
-  const { source, errors, value } = parseSource(file, decoded.text, { fast: false });
+  const { source, errors, value } = parseSource(file, decoded.text);
   if (errors.length) return { file, name, source, scenario: {} as Scenario, diagnostics: errors };
   return { file, name, source, scenario: value as Scenario, diagnostics: validateAgainstSchema('scenario', value, source) };
 }

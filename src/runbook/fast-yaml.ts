@@ -9,7 +9,7 @@
 // markers, duplicate keys, complex keys, anything that might be an error.
 // The caller then parses with `yaml`, which also reports every error. When it
 // answers, it answers exactly as `yaml` would (YAML 1.2 core schema values and
-// the same node ranges); test/runbook/fast-yaml.test.ts checks that against
+// the same node ranges); test/lint/fast-yaml.test.ts checks that against
 // `yaml` over every runbook, fixture and thousands of mutations.
 
 export type ScalarType = 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE' | 'BLOCK_LITERAL' | 'BLOCK_FOLDED';
@@ -150,7 +150,7 @@ class FastParser {
         value = this.inline(v, line, indent);
       }
       pairs.push({ key, keyStart: at, value });
-      node.end = value.end;
+      node.end = this.collectionEnd(value, line);
       this.skipEmpty();
       const next = this.lines[this.li];
       if (!next || next.indent < indent) break;
@@ -186,7 +186,7 @@ class FastParser {
         item = this.inline(v, line, indent);
       }
       items.push(item);
-      node.end = item.end;
+      node.end = this.collectionEnd(item, line);
       this.skipEmpty();
       const next = this.lines[this.li];
       if (!next || next.indent < indent) break;
@@ -195,6 +195,12 @@ class FastParser {
       if (!(t.charCodeAt(at) === 45 && (at + 1 === next.end || t.charCodeAt(at + 1) === 32))) break;
     }
     return node;
+  }
+
+  /** Where a block collection ends, as in yaml: after a trailing comment on the line of its last
+   *  value, when that value sits on the `line` of its key or dash (not a block scalar). */
+  private collectionEnd(last: FastNode, line: Line): number {
+    return last.end > line.end || last.type === 'BLOCK_LITERAL' || last.type === 'BLOCK_FOLDED' ? last.end : line.end;
   }
 
   /** Does the text at `at` start with `key:` (then a space or the end of the line)? */
@@ -240,7 +246,9 @@ class FastParser {
     const t = this.text;
     const c = t[at]!;
     if ('&*!%@`,]}#|>\'"[{'.includes(c)) giveUp();
-    if ((c === '-' || c === '?' || c === ':') && (at + 1 >= end || t.charCodeAt(at + 1) === 32)) giveUp();
+    // "-", "?" and ":" begin a plain scalar only before a safe character; in a flow collection a flow
+    // indicator is not one ("[-]", "{ a: ?}" are a block indicator or an empty key to yaml).
+    if ((c === '-' || c === '?' || c === ':') && (at + 1 >= end || t.charCodeAt(at + 1) === 32 || (flow && ',]}[{'.includes(t[at + 1]!)))) giveUp();
     let i = at;
     let last = at;
     while (i < end) {

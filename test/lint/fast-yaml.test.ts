@@ -1,13 +1,13 @@
 // The fast YAML path must agree with yaml exactly — same values, same
 // positions — whenever it accepts a text; otherwise it must decline.
-// Checked over the bundled runbooks, every lint fixture, edge cases, and
+// Checked over the bundled runbooks and scenarios, every lint fixture, edge cases, and
 // thousands of deterministic mutations of them.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { fastParse } from '../../src/runbook/fast-yaml.js';
-import { locate, locateWithin, parseSource, type DocPath } from '../../src/runbook/source.js';
+import { locateRange, locateWithin, parseSource, type DocPath } from '../../src/runbook/source.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -46,12 +46,12 @@ function agree(text: string): boolean {
   const viaFast = parseSource('f.yaml', text, { fast: true }).source;
   const viaYaml = parseSource('f.yaml', text, { fast: false }).source;
   expect(viaFast.tree).toBeDefined();
-  // Every key and value position, and positions inside every string, in one comparison.
+  // Every key and value range (start and end), and positions inside every string, in one comparison.
   const positions = (source: typeof viaFast) =>
     paths(fast.value).map((p) => {
       const v = p.reduce<unknown>((n, k) => (n as Record<string | number, unknown>)[k], fast.value);
       const inside = typeof v === 'string' ? [0, Math.floor(v.length / 2), Math.max(0, v.length - 1), v.length].map((at) => locateWithin(source, p, at)) : [];
-      return [p.join('.'), locate(source, p, 'key'), locate(source, p, 'value'), inside];
+      return [p.join('.'), locateRange(source, p, 'key'), locateRange(source, p, 'value'), inside];
     });
   expect(positions(viaFast)).toEqual(positions(viaYaml));
   return true;
@@ -79,6 +79,8 @@ test.each([
   ['a block scalar at the end without newline', 'a: |\n  end'],
   ['values with colons, hashes and braces', 'url: http://x:8080/a#b\nq: a:b\nbr: ${{ params.x }} and {y}\n'],
   ['a top-level sequence', '- a\n- b: c\n'],
+  // yaml ends a block collection after a comment on its last line (locateRange's end).
+  ['block collections whose last line has a comment', 'a:\n  b: x # c\nd:\n  - y # c\n  - [z] # c\n# after\ne:\n  f: "g" # c\n  # more\nh: 1\n'],
 ])('%s', (_name, text) => {
   expect(agree(text)).toBe(true);
 });
@@ -108,20 +110,50 @@ test.each([
   expect(fastParse(text)).toBeUndefined();
 });
 
-const fuzzCorpus = corpus.filter((c) => !c.name.startsWith('runbooks/scenarios/'));
+// Texts the fast path used to accept although yaml rejects them or reads them otherwise: a flow
+// scalar starting with "-", "?" or ":" right before a flow indicator (found by mutating the scenarios).
+test.each([
+  ['a lone "-" in a flow sequence', 'a: [-]\n', 'Block collections are not allowed within flow collections'],
+  ['a "-" item before a comma', 'a: [-, b]\n', 'Block collections are not allowed within flow collections'],
+  ['a "-" last item', 'a: [1, -]\n', 'Block collections are not allowed within flow collections'],
+  ['a "-" flow map value', 'result: { status: -, json: { ok: true } }\n', 'Block collections are not allowed within flow collections'],
+  ['a "-" value in a nested flow map', 'a: [x, { b: -}]\n', 'Block collections are not allowed within flow collections'],
+  ['a "?" flow map value', 'result: { role: ?, n: 1 }\n', 'Missing , between flow map items'],
+  ['a "?" at the end of a flow map', 'a: { b: ?}\n', 'Missing , between flow map items'],
+])('declines %s', (_name, text, yamlError) => {
+  expect(parseDocument(text).errors.map((e) => e.message).join('\n')).toContain(yamlError);
+  expect(fastParse(text)).toBeUndefined();
+});
 
-test('fuzz: mutations of the corpus are declined or identical to yaml', () => {
-  let seed = 7;
-  const rand = (n: number) => {
+test.each([
+  ['a "?" flow sequence item (an empty key to yaml)', 'a: [1, ?]\n', { a: [1, { '': null }] }],
+  ['a "?" in a nested flow sequence', 'a: { b: [?] }\n', { a: { b: [{ '': null }] } }],
+])('declines %s', (_name, text, yamlValue) => {
+  const doc = parseDocument(text);
+  expect([doc.errors, doc.toJS()]).toEqual([[], yamlValue]);
+  expect(fastParse(text)).toBeUndefined();
+});
+
+test.each([
+  ['"-", "?" and ":" before a safe character', 'a: [-1, -x, ?x, :x, x-, "-"]\nb: { c: -x, d: -.5 }\n'],
+  ['"-", "?" and ":" before a flow indicator outside flow collections', 'a: -]\nb: ?}\nc: :,\nd:\n  - -]\n'],
+])('still takes the fast path: %s', (_name, text) => {
+  expect(agree(text)).toBe(true);
+});
+
+function randomFrom(seed: number): (n: number) => number {
+  return (n: number) => {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
     return seed % n;
   };
+}
+
+test('fuzz: mutations of the corpus are declined or identical to yaml', () => {
+  const rand = randomFrom(7);
   const pieces = [' ', '  ', '\n', ':', ': ', '- ', '-', '#', ' #', '"', "'", '\\', '{', '}', '[', ']', ',', '|', '>', '|-', '>+', '&a', '*a', '!', '?', '%', '@', '`', '0x1', '1.5', 'true', 'null', '~', '\n  ', '\n    - x', 'a: b', '${{', '}}'];
   let accepted = 0;
   for (let i = 0; i < 1500; i++) {
-    // Runbooks and fixtures only: mutations of the scenario files found a flow-collection text the fast
-    // path accepts and yaml rejects (open bug, see docs/decisions.md); scenarios are read by yaml alone.
-    const base = fuzzCorpus[rand(fuzzCorpus.length)]!.text;
+    const base = corpus[rand(corpus.length)]!.text;
     let t = base;
     for (let k = 0; k < 1 + rand(3); k++) {
       const at = rand(t.length + 1);
@@ -132,4 +164,27 @@ test('fuzz: mutations of the corpus are declined or identical to yaml', () => {
   }
   // The fuzz must exercise the fast path, not only its refusals.
   expect(accepted).toBeGreaterThan(150);
+});
+
+test('fuzz: token mutations of the corpus\'s flow collections are declined or identical to yaml', () => {
+  // The scenarios hold most of the corpus's flow collections (canned results). Each one-line flow
+  // collection becomes a small document whose tokens are replaced, prefixed or dropped.
+  const flowLines = [...new Set(corpus.flatMap((c) => c.text.split('\n')).filter((l) => /[[{]/.test(l)).map((l) => `${l.trimStart()}\n`))].sort();
+  expect(flowLines.length).toBeGreaterThan(100);
+  const rand = randomFrom(7);
+  const pieces = ['-', '?', ':', ',', ' ', '[', ']', '{', '}', '"', "'", '#', ' #', '- ', ': ', ', ', '? ', ' - ', '\n', '\n  ', 'x', '"x"', "'x'", '!', '&a', '*a', '|', '>', '%', '@', '`', '~', 'null', '1e3', '\\', 'a: b', '[]', '{}'];
+  let accepted = 0;
+  for (let i = 0; i < 4000; i++) {
+    let t = flowLines[rand(flowLines.length)]!;
+    for (let k = 0; k < 1 + rand(2); k++) {
+      const tokens = t.match(/[[\]{},]|\s+|[^\s[\]{},]+/g)!;
+      const at = rand(tokens.length);
+      const piece = pieces[rand(pieces.length)]!;
+      const action = rand(3);
+      tokens[at] = action === 0 ? piece : action === 1 ? piece + tokens[at] : '';
+      t = tokens.join('');
+    }
+    if (agree(t)) accepted++;
+  }
+  expect(accepted).toBeGreaterThan(800);
 });
