@@ -18,7 +18,7 @@ test('without a terminal: the first scenario, the recommended option, its writes
   expect(r.stdout).toMatch(/→ option scenario-2 \(chosen by you\)/);
   expect(r.stdout).toMatch(/✔ approved scalehot by you/);
   expect(r.stdout).toMatch(/✓ WRITE scalehot .* \(5m\)/);
-  expect(r.stdout).toMatch(/Score\n {2}time to mitigation: 11m30s\n {2}time to recovery: {3}14m30s \(budget 45m: within it\)/);
+  expect(r.stdout).toMatch(/Score\n {2}time to mitigation: 11m30s\n {2}time to recovery: {3}15m \(budget 45m: within it\)/);
 });
 
 test('--option a wrong one: resolve not verified, exit 1, the wrong turn on the card', async () => {
@@ -35,7 +35,7 @@ test('--json: one event per line on the simulated clock, then the score', async 
   expect(lines[0]).toMatchObject({ type: 'run-started', runId: 'rehearsal-INC-007-hot-partition' });
   expect(lines[0]!.startedAt).toBe('2026-11-22T04:12:00.000Z');
   const score = lines.at(-1)!;
-  expect(score).toMatchObject({ type: 'score', scenario: 'hot-partition', outcome: 'resolved', timeToRecoveryMs: 870_000, budgetMs: 2_700_000, withinBudget: true, best: { option: 'scenario-2', ms: 870_000 } });
+  expect(score).toMatchObject({ type: 'score', scenario: 'hot-partition', outcome: 'resolved', timeToRecoveryMs: 900_000, budgetMs: 2_700_000, withinBudget: true, best: { option: 'scenario-2', ms: 900_000 } });
 });
 
 test('a canned result is judged as the live step judges it: an HTTP 503 from the half-open fails the write', async () => {

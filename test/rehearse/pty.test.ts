@@ -40,8 +40,8 @@ test('a wrong option first: resolve fails, back to mitigation, the right option,
   expect(out).toMatch(/resolved: every resolve check passed/);
   expect(out).toMatch(/wrong turn: +option "scenario-1": resolve did not pass \(lagdown, lagtrend\)/);
   // The wrong turn cost its 15-minute downstream check and resolve's 15-minute wait: over the budget.
-  expect(out).toMatch(/time to recovery: +47m \(budget 45m: over by 2m\)/);
-  expect(out).toMatch(/best path: +option "scenario-2", 14m30s: [0-9ms]+ faster than yours/);
+  expect(out).toMatch(/time to recovery: +48m \(budget 45m: over by 3m\)/);
+  expect(out).toMatch(/best path: +option "scenario-2", 15m: [0-9ms]+ faster than yours/);
   // The simulated clock, not the wall clock: the escalation matrix fired on it.
   expect(out).toMatch(/\[15:00\] ⏰ escalate \(15m\): Page secondary on-call/);
 }, 30_000);

@@ -42,7 +42,7 @@ test('oncall test passes on every bundled scenario, each on a line with its time
   const lines = r.stdout.split('\n').filter((l) => l.startsWith('✓') || l.startsWith('✗'));
   expect(lines.length).toBeGreaterThanOrEqual(1);
   expect(lines.every((l) => l.startsWith('✓'))).toBe(true);
-  expect(lines.join('\n')).toMatch(/✓ INC-007\/hot-partition +A hot partition — 4 paths, resolved by scenario-2, scenario-3, best 14m30s via scenario-2 \(\d+ ms\)/);
+  expect(lines.join('\n')).toMatch(/✓ INC-007\/hot-partition +A hot partition — 4 paths, resolved by scenario-2, scenario-3, best 15m via scenario-2 \(\d+ ms\)/);
   expect(r.stdout).toMatch(/scenarios: \d+ passed, 0 failed/);
 }, 90_000);
 
@@ -74,8 +74,8 @@ test.each(broken)('a broken scenario (%s) is reported at its line, exit 1', asyn
 const wrong: Array<[string, string, string, RegExp, string]> = [
   ['wrong-recommended', 'recommended: scenario-2', 'recommended: scenario-3', /the evidence recommends "scenario-2", the scenario expects "scenario-3"/, 'recommended:'],
   ['wrong-resolves', 'resolves: [scenario-2, scenario-3]', 'resolves: [scenario-1, scenario-2, scenario-3]', /option "scenario-1" should resolve this scenario, but resolve not verified: lagdown, lagtrend did not pass \(lagdown: still not true after/, 'resolves:'],
-  ['missing-resolver', 'resolves: [scenario-2, scenario-3]', 'resolves: [scenario-3]', /option "scenario-2" resolves this scenario too \(in 14m30s\), but expect\.resolves does not list it/, 'resolves:'],
-  ['over-budget', 'budget: 45m', 'budget: 10m', /option "scenario-2" recovers in 14m30s, over the budget of 10m/, 'budget:'],
+  ['missing-resolver', 'resolves: [scenario-2, scenario-3]', 'resolves: [scenario-3]', /option "scenario-2" resolves this scenario too \(in 15m\), but expect\.resolves does not list it/, 'resolves:'],
+  ['over-budget', 'budget: 45m', 'budget: 10m', /option "scenario-2" recovers in 15m, over the budget of 10m/, 'budget:'],
 ];
 
 test.each(wrong)('a wrong expectation (%s) fails at the expectation: exit 1, file:line:col', async (name, from, to, message, at) => {
@@ -98,7 +98,7 @@ test('--format junit writes one testcase per scenario and a failure per broken e
   expect(xml).toMatch(/<testsuites name="oncall test" tests="2" failures="1"/);
   expect(xml).toMatch(/<testsuite name="INC-007" tests="2" failures="1" errors="0"/);
   expect(xml).toMatch(/<testcase classname="INC-007" name="good-copy"[^>]*>\s*<system-out>/);
-  expect(xml).toMatch(/<testcase classname="INC-007" name="bad-copy"[^>]*>[\s\S]*<failure message="option &quot;scenario-2&quot; recovers in 14m30s, over the budget of 10m" type="scenario-expect">/);
+  expect(xml).toMatch(/<testcase classname="INC-007" name="bad-copy"[^>]*>[\s\S]*<failure message="option &quot;scenario-2&quot; recovers in 15m, over the budget of 10m" type="scenario-expect">/);
   // The text summary still goes to stdout for the CI log.
   expect(r.stdout).toMatch(/scenarios: 1 passed, 1 failed/);
 });
