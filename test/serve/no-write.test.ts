@@ -11,18 +11,21 @@
 // - the API stand-in saw only GETs, apart from kubectl exec's POST to
 //   pods/NAME/exec (exec is a POST whatever runs inside; what ran inside is
 //   kubectl's recorded argv, judged above), one per recorded `kubectl exec`;
+// - every Kubernetes request is one the shipped RBAC grants: the default
+//   manifest everything but pods/exec, the opt-in exec manifest exactly that;
 // - Redis ran no command it flags as a write, and no committed offset moved.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { isWrite, judgeCommand, knownWords } from '../../src/commands/index.js';
 import { assertBuilt } from '../support/built.js';
 import { commitAsMember, committedOffsets, messages } from '../support/e2e-kafka.js';
 import { connect } from '../support/e2e-redis.js';
 import { startK8sApiServer, type K8sApiServer, type K8sSeed } from '../support/k8s-api-server.js';
 import { deployment, dispatchEngineSeed, pod, statefulset } from '../support/k8s-fixtures.js';
+import { allows, attributesOf, grantsFor, type RequestAttributes } from '../support/k8s-rbac.js';
 import { produce, startKafkaMock, type KafkaMock } from '../support/kafka-mock.js';
 import { DEFAULT_TOOLS, recordCommands, type RecordedCommand, type Recorder } from '../support/record-commands.js';
 import { freePort, startRedisServer, type PrivateRedis } from '../support/redis-server.js';
@@ -257,6 +260,27 @@ test('the Kubernetes API stand-in saw only GETs, besides one exec POST per recor
   expect(requests.filter((r) => r.method !== 'GET' && !isExecPost(r)).map((r) => `${r.method} ${r.path}`)).toEqual([]);
   const execs = rec.commands().filter((c) => c.argv[0] === 'kubectl' && c.argv.includes('exec'));
   expect(requests.filter(isExecPost)).toHaveLength(execs.length);
+});
+
+test('the shipped RBAC grants what the triages called: the default manifest all but exec, the opt-in exec manifest exactly exec', () => {
+  const manifest = (file: string): Array<Record<string, never>> => parseAllDocuments(readFileSync(join(ROOT, 'deploy/kubernetes', file), 'utf8')).map((d) => d.toJS());
+  const account = { name: 'oncall-serve', namespace: 'oncall' };
+  const readOnly = grantsFor(manifest('oncall-serve.yaml'), account);
+  const withExec = grantsFor([...manifest('oncall-serve.yaml'), ...manifest('oncall-serve-exec.yaml')], account);
+  const called = Object.values(kube.clusters)
+    .flatMap((c) => c.requests)
+    .map(attributesOf)
+    .filter((a) => a.resourceRequest);
+  const shown = (a: RequestAttributes): string => `${a.verb} ${a.apiGroup ? `${a.apiGroup}/` : ''}${a.resource}${a.namespace ? ` in ${a.namespace}` : ''}`;
+  expect(called.length).toBeGreaterThan(10);
+  const distinct = (list: RequestAttributes[]): string[] => [...new Set(list.map(shown))].sort();
+  const execs = distinct(called.filter((a) => a.resource === 'pods/exec'));
+  expect(execs.length).toBeGreaterThan(0);
+  expect(distinct(called.filter((a) => !allows(readOnly, a)))).toEqual(execs);
+  expect(called.filter((a) => !allows(withExec, a)).map(shown)).toEqual([]);
+  // The read-only role writes nothing, whatever the triages called.
+  const rules = readOnly.flatMap((g) => g.rules);
+  expect(rules.flatMap((r) => r.verbs).filter((v) => !['get', 'list', 'watch'].includes(v))).toEqual([]);
 });
 
 test('Redis ran no write command and holds the same keys; no committed offset moved', async () => {
