@@ -5,9 +5,13 @@
 // one error: acknowledge; vaultToken errors only: dismiss; many errors: keep
 // investigating; MSK CPU with connect-component topics on top: ask the
 // observability team; above 80% otherwise: grow the cluster (and ask who owns
-// the topics); non-prod: look at it in working hours.
+// the topics); non-prod: look at it when you are working — off-hours (or when
+// the local time cannot be read) it waits, in working hours the evidence decides.
+// A `date` first on PATH pins the local time that step localtime reads.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { assertBuilt, oncall } from '../cli-run/helpers.js';
 import { tempDir } from '../engine/helpers.js';
 
@@ -66,13 +70,26 @@ interface Choice {
   evidence?: string;
 }
 
-/** Rehearses TAL-001 against the peer; returns the recommended options and what the peer saw. */
-async function rehearse(scenario: Scenario, sets: Record<string, string>) {
+/** What `date` answers: the local weekday (1 = Monday) and hour, or a failure. */
+type LocalTime = { weekday: number; hour: number } | 'unreadable';
+
+/** A `date` that prints what step localtime's format asks for, pinned to `time`. */
+function fakeDate(dir: string, time: LocalTime): string {
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  const script = time === 'unreadable' ? 'echo "date: cannot read the clock" >&2\nexit 1' : `echo '${JSON.stringify(time)}'`;
+  writeFileSync(join(bin, 'date'), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+  return bin;
+}
+
+/** Rehearses TAL-001 against the peer (the local time pinned when given); returns the recommended options and what the peer saw. */
+async function rehearse(scenario: Scenario, sets: Record<string, string>, time?: LocalTime) {
   const p = await peer(scenario);
   const t = tempDir('oncall-tal-');
   try {
     const env = {
       ...process.env,
+      PATH: time === undefined ? process.env.PATH : `${fakeDate(t.dir, time)}:${process.env.PATH ?? ''}`,
       HOME: t.dir,
       NO_COLOR: '1',
       ONCALL_RUNBOOKS: undefined,
@@ -86,9 +103,10 @@ async function rehearse(scenario: Scenario, sets: Record<string, string>) {
     const r = await oncall(args, { env, timeoutMs: 60_000 });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; decision?: string; choices?: Choice[] });
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; decision?: string; choices?: Choice[]; stepId?: string; status?: string });
     const decision = events.find((e) => e.type === 'decision-needed' && e.decision === 'option')!;
-    return { recommended: decision.choices!.filter((c) => c.recommended), seen: p.seen, output: r.stdout };
+    const localtime = events.find((e) => e.type === 'step-finished' && e.stepId === 'localtime')?.status;
+    return { recommended: decision.choices!.filter((c) => c.recommended), seen: p.seen, output: r.stdout, localtime };
   } finally {
     t.cleanup();
     await p.close();
@@ -131,10 +149,43 @@ test.each<[string, Scenario, Record<string, string>, string[]]>([
   ['MSK at 65%: typically okay', { signal: 65, topics: ['orders.events'] }, prod('MSKCPUUtilization'), ['acknowledge', 'ask-topic-owner']],
   ['two topic post errors: someone made a mistake', { signal: 2 }, prod('SmartGateTopicsPostError'), ['acknowledge']],
   ['lots of topic post errors: check with the owner', { signal: 12 }, prod('SmartGateTopicsPostError'), ['ask-topic-owner']],
-  ['non-prod: not urgent', { signal: 1, errors: 1 }, { alert: 'SmartGate5XXResponse', environment: 'aws-dev' }, ['later', 'acknowledge']],
 ])('%s', async (_name, scenario, sets, expected) => {
   const { recommended } = await rehearse(scenario, sets);
   expect(ids(recommended)).toEqual(expected);
+});
+
+test('prod: the local time is not read (a prod alert is handled now, whatever the hour)', async () => {
+  const { recommended, localtime } = await rehearse({ signal: 1, errors: 1 }, prod('SmartGate5XXResponse'), { weekday: 6, hour: 3 });
+  expect(localtime).toBe('skipped');
+  expect(ids(recommended)).toEqual(['acknowledge']);
+});
+
+const nonprod = (more: Record<string, string> = {}) => ({ alert: 'SmartGate5XXResponse', environment: 'aws-dev', ...more });
+
+test.each<[string, Scenario, Record<string, string>, LocalTime, string[]]>([
+  ['non-prod off-hours (Saturday 3h): not urgent, later first', { signal: 1, errors: 1 }, nonprod(), { weekday: 6, hour: 3 }, ['later', 'acknowledge']],
+  ['non-prod off-hours (Tuesday 18h, the working day is over), a lot of errors: still later first', { signal: 30, errors: 30 }, nonprod(), { weekday: 2, hour: 18 }, ['later', 'keep-investigating']],
+  ['non-prod in working hours (Tuesday 9h), one error: acknowledge, nothing waits', { signal: 1, errors: 1 }, nonprod(), { weekday: 2, hour: 9 }, ['acknowledge']],
+  ['non-prod in working hours (Friday 17h), a lot of errors: keep investigating now', { signal: 30, errors: 30 }, nonprod(), { weekday: 5, hour: 17 }, ['keep-investigating']],
+  ['working hours are parameters: Saturday 3h is working time with work_days=123456 and work_start=0', { signal: 1, errors: 1 }, nonprod({ work_days: '123456', work_start: '0' }), { weekday: 6, hour: 3 }, ['acknowledge']],
+])('%s', async (_name, scenario, sets, time, expected) => {
+  const { recommended, localtime } = await rehearse(scenario, sets, time);
+  expect(localtime).toBe('ok');
+  expect(ids(recommended)).toEqual(expected);
+});
+
+test('non-prod: the evidence for later says why — off-hours at the time read, or a local time that could not be read', async () => {
+  const offHours = await rehearse({ signal: 1, errors: 1 }, nonprod(), { weekday: 7, hour: 23 });
+  expect(offHours.recommended[0]).toMatchObject({
+    id: 'later',
+    evidence: 'aws-dev is not prod and it is Sunday 23h local time, off-hours (working hours 9h-18h on weekdays 12345, 1 = Monday); non-prod alerts need no off-hours work',
+  });
+  const unreadable = await rehearse({ signal: 1, errors: 1 }, nonprod(), 'unreadable');
+  expect(unreadable.localtime).toBe('failed');
+  expect(ids(unreadable.recommended)).toEqual(['later', 'acknowledge']);
+  expect(unreadable.recommended[0]!.evidence).toBe(
+    'aws-dev is not prod and the local time could not be read (step localtime failed): taken as off-hours; non-prod alerts need no off-hours work',
+  );
 });
 
 test('the evidence quotes the measured values', async () => {
