@@ -26,11 +26,15 @@ test('findLabel: the name asked for first, then its other name; an empty value i
   expect(findLabel({ consumer_group: 'x' }, 'group')).toBeUndefined();
 });
 
-test('kafka_exporter\'s consumergroup fills INC-007\'s group, with its source', () => {
-  const a = alert({ alertname: 'KafkaConsumerGroupLagHigh', consumergroup: 'notification-svc', topic: 'orders.events', partition: '4' });
+test('kafka_exporter\'s consumergroup and topic fill INC-007\'s group and topic, with their sources', () => {
+  const a = alert({ alertname: 'KafkaConsumerGroupLagHigh', consumergroup: 'notification-svc', topic: 'notifications', partition: '4' });
   const [m] = matchAlert(a, bundled);
   expect(m?.runbook.id).toBe('INC-007');
-  expect(paramsFromAlert(m!.runbook, a)).toEqual({ values: { group: 'notification-svc' }, sources: { group: 'label consumergroup' }, rejected: [] });
+  expect(paramsFromAlert(m!.runbook, a)).toEqual({
+    values: { group: 'notification-svc', topic: 'notifications' },
+    sources: { group: 'label consumergroup', topic: 'label topic' },
+    rejected: [],
+  });
 });
 
 test('it confirms the runbook label, and says so in why', () => {
